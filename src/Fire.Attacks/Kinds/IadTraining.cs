@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Fire.Attacks.Triggers;
+using Fire.Data;
+using Fire.Models;
+using Fire.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Fire.Attacks.Kinds;
+
+/// <summary>
+/// IAD's training, as its paper and BackdoorBench describe it. First the mask network is pre-trained alone on clean
+/// pairs (x1, x2): lambda_norm * mean(relu(m(x1) - density)) keeps masks sparse, and the diversity term
+/// lambda_div * mean(|x1 - x2| / |m(x1) - m(x2)|) (per-image RMS distances) keeps different images from getting the
+/// same mask. Then the mask network is frozen and the classifier and generator train jointly: in every batch the
+/// poisoned samples get their own trigger and the target label, the cross samples get the trigger of another image
+/// (from a second, differently shuffled loader) and keep their label, and the generator also minimises the
+/// diversity term between the two. The classifier uses the recipe's SGD and cosine schedule (the same as a clean
+/// model), generator and mask network Adam (betas 0.5, 0.9); the mask learning rate drops tenfold after 10 and 20
+/// epochs (BackdoorBench's milestones; its generator milestones, 200+, lie beyond any CPU recipe).
+/// Poisoned and cross samples are fixed seeded selections of the training positions, so exactly round(rate x N)
+/// images are poisoned per epoch.
+/// </summary>
+internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttack.Parameters p, int target, TrainRecipe recipe,
+    AttackTrainingHooks? hooks)
+{
+    private const double Epsilon = 1e-7;
+    private static readonly int[] MaskMilestones = [10, 20];
+
+    public TrainResult Run(ImageDataset train, int[] positions, int[] poisoned, int[] cross)
+    {
+        recipe.Validate();
+        var local = positions.Select((position, row) => (position, row)).ToDictionary(t => t.position, t => t.row);
+        var data = positions.Length == train.Count ? train : train.Subset(positions, $"{train.Name} ({positions.Length} of {train.Count})");
+        var poisonedRows = poisoned.Select(i => local[i]).ToHashSet();
+        var crossRows = cross.Select(i => local[i]).ToHashSet();
+        bool dropLast = data.Count % recipe.BatchSize == 1; // a batch of one breaks batch normalisation
+        var augmentation = recipe.Augmentation ?? Augmentation.None;
+        var first = new BatchLoader(data, recipe.BatchSize, shuffle: true, recipe.Seed, augmentation, dropLast);
+        var second = new BatchLoader(data, recipe.BatchSize, shuffle: true, Seeds.For(recipe.Seed, Seeds.Auxiliary), augmentation, dropLast);
+
+        var clock = Stopwatch.StartNew();
+        long maskImages = PretrainMask(first, second);
+        var (epochs, images) = TrainJointly(first, second, poisonedRows, crossRows, data.Count, dropLast);
+        networks.eval();
+        return new TrainResult(epochs, maskImages + images, clock.Elapsed); // both phases, so images per second is the overall pace
+    }
+
+    /// <returns>The images the phase went through.</returns>
+    private long PretrainMask(BatchLoader first, BatchLoader second)
+    {
+        long images = 0;
+        var mask = networks.MaskNet;
+        using var optimizer = optim.Adam(mask.parameters(), 0.01, 0.5, 0.9);
+        for (int epoch = 0; epoch < p.MaskEpochs; epoch++)
+        {
+            hooks?.Cancellation.ThrowIfCancellationRequested();
+            double rate = 0.01 * Math.Pow(0.1, MaskMilestones.Count(m => epoch >= m));
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+            mask.train();
+            first.Epoch = second.Epoch = epoch;
+            double normSum = 0, diversitySum = 0;
+            int steps = 0;
+            foreach (var (a, b) in first.Zip(second))
+            {
+                using var scope = NewDisposeScope();
+                var (x1, x2) = (Images(a), Images(b));
+                var (m1, m2) = (IadGenerator.Threshold(mask.call(x1)), IadGenerator.Threshold(mask.call(x2)));
+                var norm = nn.functional.relu(m1 - p.MaskDensity).mean();
+                var diversity = Diversity(x1, x2, m1, m2);
+                var loss = norm * p.LambdaNorm + diversity * p.LambdaDiv;
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                normSum += norm.item<float>();
+                diversitySum += diversity.item<float>();
+                steps++;
+                images += a.Count;
+            }
+            hooks?.Status?.Invoke($"IAD mask network, epoch {epoch + 1}/{p.MaskEpochs}: norm {normSum / steps:F4}, diversity {diversitySum / steps:F3}");
+        }
+        mask.eval();
+        foreach (var parameter in mask.parameters()) parameter.requires_grad = false;
+        return images;
+    }
+
+    private (List<EpochSummary> Epochs, long Images) TrainJointly(BatchLoader first, BatchLoader second, HashSet<int> poisonedRows, HashSet<int> crossRows,
+        int count, bool dropLast)
+    {
+        var generator = networks.Generator;
+        using var classifierOptimizer = optim.SGD(net.parameters(), recipe.LearningRate, recipe.Momentum, weight_decay: recipe.WeightDecay);
+        using var generatorOptimizer = optim.Adam(generator.parameters(), p.GeneratorLearningRate, 0.5, 0.9);
+        int stepsPerEpoch = dropLast ? count / recipe.BatchSize : (count + recipe.BatchSize - 1) / recipe.BatchSize;
+        long totalSteps = (long)stepsPerEpoch * recipe.Epochs;
+        var summaries = new List<EpochSummary>();
+        long imageCount = 0;
+        for (int epoch = 0; epoch < recipe.Epochs; epoch++)
+        {
+            manual_seed(Seeds.For(recipe.Seed, Seeds.Networks, epoch)); // dropout
+            first.Epoch = second.Epoch = p.MaskEpochs + epoch; // shuffles and augmentations not seen while pre-training the mask
+            net.train();
+            generator.train();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            int step = 0;
+            foreach (var (a, b) in first.Zip(second))
+            {
+                hooks?.Cancellation.ThrowIfCancellationRequested();
+                long globalStep = (long)epoch * stepsPerEpoch + step;
+                double rate = CosineSchedule.LearningRate(recipe.LearningRate, globalStep, totalSteps);
+                foreach (var group in classifierOptimizer.ParamGroups) group.LearningRate = rate;
+                using (var scope = NewDisposeScope())
+                {
+                    var (images, labels) = Batch(a, b, poisonedRows, crossRows, out var diversity);
+                    var logits = net.call(images);
+                    var loss = nn.functional.cross_entropy(logits, labels) + diversity;
+                    classifierOptimizer.zero_grad();
+                    generatorOptimizer.zero_grad();
+                    loss.backward();
+                    classifierOptimizer.step();
+                    generatorOptimizer.step();
+                    lossSum += loss.item<float>() * a.Count;
+                    correct += logits.argmax(1).eq(labels).sum().item<long>();
+                    seen += a.Count;
+                }
+                step++;
+                double elapsed = clock.Elapsed.TotalSeconds;
+                hooks?.Progress?.Report(new TrainProgress(epoch + 1, recipe.Epochs, step, stepsPerEpoch, lossSum / seen, (double)correct / seen,
+                    rate, seen / elapsed, TimeSpan.FromSeconds(elapsed / step * (totalSteps - globalStep - 1))));
+            }
+            var time = clock.Elapsed;
+            imageCount += seen;
+            double? validation = hooks?.Validation is { } v ? Evaluator.Accuracy(net, v) : null;
+            summaries.Add(new EpochSummary(epoch + 1, recipe.Epochs, lossSum / seen, (double)correct / seen, validation, seen / time.TotalSeconds, time));
+        }
+        return (summaries, imageCount);
+    }
+
+    /// <summary>One training batch: poisoned rows get their own trigger and the target, cross rows another image's trigger.</summary>
+    private (Tensor Images, Tensor Labels) Batch(ImageBatch a, ImageBatch b, HashSet<int> poisonedRows, HashSet<int> crossRows, out Tensor diversity)
+    {
+        var x = Images(a);
+        var y = tensor(a.Labels.Select(l => (long)l).ToArray());
+        var bd = Rows(a, poisonedRows);
+        var cross = Rows(a, crossRows).Take(b.Count).ToArray();
+        diversity = zeros(1).squeeze();
+        if (bd.Length == 0 && cross.Length == 0) return (x, y);
+        var generator = networks.Generator;
+        var mask = networks.MaskNet;
+        var images = x;
+        Tensor? bdImages = null, bdPatterns = null;
+        if (bd.Length > 0)
+        {
+            var rows = tensor(bd);
+            bdImages = x.index_select(0, rows);
+            bdPatterns = generator.call(bdImages);
+            images = images.index_copy(0, rows, IadTrigger.Compose(bdImages, bdPatterns, IadGenerator.Threshold(mask.call(bdImages))));
+            y = y.index_fill(0, rows, target);
+        }
+        if (cross.Length > 0)
+        {
+            var rows = tensor(cross);
+            var sources = Images(b).narrow(0, 0, cross.Length);
+            var crossPatterns = generator.call(sources);
+            images = images.index_copy(0, rows, IadTrigger.Compose(x.index_select(0, rows), crossPatterns, IadGenerator.Threshold(mask.call(sources))));
+            int pairs = Math.Min(bd.Length, cross.Length);
+            if (pairs > 0)
+                diversity = Diversity(bdImages!.narrow(0, 0, pairs), sources.narrow(0, 0, pairs), bdPatterns!.narrow(0, 0, pairs), crossPatterns.narrow(0, 0, pairs)) * p.LambdaDiv;
+        }
+        return (images, y);
+    }
+
+    /// <summary>
+    /// mean over pairs of RMS(x1 - x2) / (RMS(g1 - g2) + 1e-7): small when different images get different outputs.
+    /// A 1e-12 under each square root keeps the gradient finite when two outputs coincide.
+    /// </summary>
+    private static Tensor Diversity(Tensor x1, Tensor x2, Tensor g1, Tensor g2)
+    {
+        var images = ((x1 - x2).square().mean(new long[] { 1, 2, 3 }) + 1e-12).sqrt();
+        var outputs = ((g1 - g2).square().mean(new long[] { 1, 2, 3 }) + 1e-12).sqrt();
+        return (images / (outputs + Epsilon)).mean();
+    }
+
+    private static Tensor Images(ImageBatch batch) =>
+        tensor(batch.Images, new long[] { batch.Count, batch.Channels, batch.Height, batch.Width });
+
+    private static long[] Rows(ImageBatch batch, HashSet<int> selected) =>
+        Enumerable.Range(0, batch.Count).Where(i => selected.Contains(batch.Indices[i])).Select(i => (long)i).ToArray();
+}

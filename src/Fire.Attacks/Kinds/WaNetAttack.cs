@@ -1,0 +1,63 @@
+using Fire.Attacks.Poisoning;
+using Fire.Attacks.Specs;
+using Fire.Attacks.Triggers;
+using Fire.Data;
+using Fire.Models;
+using Fire.Training;
+
+namespace Fire.Attacks.Kinds;
+
+/// <summary>
+/// WaNet (Nguyen and Tran 2021). BackdoorBench's default: k 4, s 0.5, grid_rescale 1, noise mode with cross
+/// ratio 2 (twice as many noise samples as poisoned ones), 10% poisoned. The warp is applied to each batch after
+/// augmentation (BackdoorBench warps after its dataset transforms, then applies further random crops and rotations);
+/// see <see cref="WaNetPoisoning"/>. The noise field is seeded and stored in the specification as raw floats.
+/// </summary>
+public sealed class WaNetAttack : BackdoorAttack
+{
+    public const string Kind = "wanet";
+    public static readonly string[] Options = ["--warp-k", "--warp-s", "--grid-rescale", "--cross-ratio"];
+
+    private readonly WaNetTrigger _trigger;
+
+    private WaNetAttack(AttackSpec spec, WaNetTrigger trigger) : base(spec) => _trigger = trigger;
+
+    public override ITrigger Trigger => _trigger;
+    public WaNetTrigger Warp => _trigger;
+
+    public sealed record Parameters(int K, double S, double GridRescale, double CrossRatio, float[] Noise);
+
+    public static WaNetAttack Create(AttackOptions options)
+    {
+        int k = options.K ?? 4;
+        double crossRatio = options.CrossRatio ?? 2;
+        if (!(crossRatio >= 0) || double.IsInfinity(crossRatio)) throw new ArgumentException($"--cross-ratio must be 0 or more, got {crossRatio}.");
+        var parameters = new Parameters(k, options.S ?? 0.5, options.GridRescale ?? 1, crossRatio,
+            WaNetTrigger.SeededNoise(k, Seeds.For(options.Seed, Seeds.Noise)));
+        var trigger = new WaNetTrigger(options.Shape, parameters.K, parameters.S, parameters.GridRescale, parameters.Noise);
+        return new WaNetAttack(NewSpec(Kind, options, parameters), trigger);
+    }
+
+    public static WaNetAttack Restore(AttackSpec spec)
+    {
+        var p = spec.Read<Parameters>();
+        return new WaNetAttack(spec, new WaNetTrigger(spec.Shape, p.K, p.S, p.GridRescale, p.Noise));
+    }
+
+    /// <summary>The batch transform that poisons training batches, and what it will do.</summary>
+    public (WaNetPoisoning Transform, PoisoningSummary Summary) Poisoning(ImageDataset train, TrainRecipe recipe)
+    {
+        var (positions, poisoned, summary) = SelectForTraining(train, recipe);
+        var noise = SelectAuxiliary(positions, poisoned, PoisonedSets.RoundedShare(Spec.Read<Parameters>().CrossRatio, poisoned.Length));
+        var transform = new WaNetPoisoning(_trigger, poisoned, noise, Spec.CleanLabel ? null : Target, Seeds.For(Spec.Seed, Seeds.Noise));
+        return (transform, summary with { Auxiliary = noise.Length });
+    }
+
+    public override TrainResult Train(LayeredNet net, ImageDataset train, TrainRecipe recipe, AttackTrainingHooks? hooks = null)
+    {
+        var (transform, summary) = Poisoning(train, recipe);
+        Spec = Spec with { Poisoning = summary };
+        using var trainer = new Trainer(net, recipe) { BatchTransform = transform, Validation = hooks?.Validation };
+        return trainer.Fit(train, hooks?.Progress, hooks?.Cancellation ?? default);
+    }
+}

@@ -1,0 +1,47 @@
+using Fire.Attacks.Triggers;
+using Fire.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Fire.Attacks.Poisoning;
+
+/// <summary>
+/// WaNet's on-the-fly poisoning, after augmentation and before the model: in each training batch the samples at
+/// poisoned positions are warped and relabelled to the target (kept, clean-label), and those at noise positions
+/// get the warp plus fresh per-pixel noise and keep their label (the "noise mode" that stops the model from
+/// learning any warp as the trigger). The positions are a fixed seeded selection, so exactly round(rate x N)
+/// images are poisoned each epoch; the noise is drawn from a generator seeded by (seed, epoch, batch), so a run
+/// repeats exactly. Validation batches pass unchanged.
+/// </summary>
+public sealed class WaNetPoisoning(WaNetTrigger trigger, IReadOnlyCollection<int> poisoned, IReadOnlyCollection<int> noise,
+    int? target, int seed) : IBatchTransform
+{
+    private readonly HashSet<int> _poisoned = poisoned.ToHashSet();
+    private readonly HashSet<int> _noise = noise.ToHashSet();
+
+    public (Tensor Images, Tensor Labels) Apply(Tensor images, Tensor labels, int[] indices, int epoch, bool training)
+    {
+        if (!training) return (images, labels);
+        var bd = Rows(indices, _poisoned);
+        var cross = Rows(indices, _noise);
+        if (bd.Length == 0 && cross.Length == 0) return (images, labels);
+        var x = images.clone();
+        var y = labels.clone();
+        if (bd.Length > 0)
+        {
+            var rows = tensor(bd);
+            x.index_copy_(0, rows, trigger.Apply(x.index_select(0, rows)));
+            if (target is int t) y.index_fill_(0, rows, t);
+        }
+        if (cross.Length > 0)
+        {
+            var rows = tensor(cross);
+            using var generator = new Generator((ulong)(uint)Seeds.For(seed, epoch, indices[0]));
+            x.index_copy_(0, rows, trigger.ApplyNoise(x.index_select(0, rows), generator));
+        }
+        return (x, y);
+    }
+
+    private static long[] Rows(int[] indices, HashSet<int> selected) =>
+        Enumerable.Range(0, indices.Length).Where(i => selected.Contains(indices[i])).Select(i => (long)i).ToArray();
+}
