@@ -1,0 +1,45 @@
+using Fire.Defenses.Baselines;
+using Fire.Models.Layers;
+
+namespace Fire.Defenses.LatentRepair;
+
+/// <summary>Runs an <see cref="ILayeredModel"/> over sets larger than one batch, bounding memory by the batch size.</summary>
+internal static class ModelRunner
+{
+    /// <summary>Predictions from activations of <paramref name="layer"/> (the tail of the network).</summary>
+    public static int[] PredictFrom(ILayeredModel model, FloatBatch activations, string layer, int batchSize)
+    {
+        var labels = new int[activations.Count];
+        foreach (var (start, chunk) in BatchSlicing.Chunks(activations, batchSize))
+            ModelPredictions.Argmax(model.Tail(chunk, layer)).CopyTo(labels, start);
+        return labels;
+    }
+
+    /// <summary>The activations of <paramref name="layer"/> for every image, (N, ...).</summary>
+    public static FloatBatch Activations(ILayeredModel model, FloatBatch images, string layer, int batchSize)
+    {
+        FloatBatch? all = null;
+        foreach (var (start, chunk) in BatchSlicing.Chunks(images, batchSize))
+        {
+            var part = model.Head(chunk, layer);
+            all ??= new FloatBatch(new float[images.Count * part.SampleSize], [images.Count, .. part.SampleShape]);
+            part.Data.CopyTo(all.Data, start * part.SampleSize);
+        }
+        return all ?? throw new ArgumentException("No images to run.");
+    }
+
+    /// <summary>
+    /// One forward pass per batch with taps at <paramref name="layers"/>; <paramref name="visit"/> gets the batch's
+    /// first row, its predictions and the tapped activations.
+    /// </summary>
+    public static void Tapped(ILayeredModel model, FloatBatch images, IReadOnlyList<string> layers, int batchSize,
+        Action<int, int[], IReadOnlyDictionary<string, FloatBatch>> visit)
+    {
+        foreach (var (start, chunk) in BatchSlicing.Chunks(images, batchSize))
+        {
+            var access = new LayerAccess().Tap([.. layers]);
+            var logits = model.Forward(chunk, access);
+            visit(start, ModelPredictions.Argmax(logits), access.Captured);
+        }
+    }
+}

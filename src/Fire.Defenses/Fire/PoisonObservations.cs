@@ -1,0 +1,151 @@
+using Fire.Models.Layers;
+
+namespace Fire.Defenses.LatentRepair;
+
+/// <summary>
+/// The poisoned samples observed so far and the running means they feed at every candidate layer:
+/// unpaired, the mean poisoned activation (over each sample and its augmented copies); paired, the mean
+/// difference h(T(x)) - h(x). Every update is O(D) per layer and the directions are usable after one sample.
+/// </summary>
+internal sealed class PoisonObservations
+{
+    public PoisonObservations(int[] sampleShape, DirectionSource source = DirectionSource.None)
+    {
+        SampleShape = sampleShape;
+        Source = source;
+    }
+
+    public int[] SampleShape { get; }
+    public DirectionSource Source { get; private set; } = DirectionSource.None;
+    public List<float[]> Poisoned { get; } = new();
+    /// <summary>Paired only: the clean original of each poisoned sample.</summary>
+    public List<float[]> Originals { get; } = new();
+    /// <summary>The undefended model's prediction on each poisoned sample.</summary>
+    public List<int> PoisonedPredictions { get; } = new();
+    /// <summary>Paired only: the undefended model's prediction on each clean original (the label a repair should restore).</summary>
+    public List<int> OriginalPredictions { get; } = new();
+    public Dictionary<string, RunningMean> Means { get; } = new(StringComparer.Ordinal);
+    public int Count => Poisoned.Count;
+
+    public void AddUnpaired(ILayeredModel model, FloatBatch poisoned, IReadOnlyList<string> layers, FireOptions options)
+    {
+        InputChecks.Images(model, poisoned, "poisoned set");
+        SetSource(DirectionSource.Unpaired);
+        int first = Count;
+        ModelRunner.Tapped(model, poisoned, layers, options.BatchSize, (start, predictions, captured) =>
+        {
+            for (int row = 0; row < predictions.Length; row++)
+            {
+                foreach (var layer in layers)
+                {
+                    var activation = captured[layer].Sample(row);
+                    MeanAt(layer, activation.Length).Add(activation);
+                }
+                Poisoned.Add(poisoned.Sample(start + row).ToArray());
+                PoisonedPredictions.Add(predictions[row]);
+            }
+        });
+        if (!options.Augmentation.Enabled) return;
+        var copies = BatchOps.Concat(Enumerable.Range(first, Count - first).Select(i => Augment(Poisoned[i], i, options)).ToList());
+        ModelRunner.Tapped(model, copies, layers, options.BatchSize, (_, _, captured) =>
+        {
+            foreach (var layer in layers)
+                for (int c = 0; c < captured[layer].Count; c++) Means[layer].Add(captured[layer].Sample(c));
+        });
+    }
+
+    public void AddPaired(ILayeredModel model, FloatBatch originals, FloatBatch poisoned, IReadOnlyList<string> layers, FireOptions options)
+    {
+        InputChecks.Images(model, originals, "set of clean originals");
+        InputChecks.Images(model, poisoned, "poisoned set");
+        if (originals.Count != poisoned.Count)
+            throw new ArgumentException($"Pairs need as many clean originals as poisoned samples: {originals.Count} and {poisoned.Count}.");
+        SetSource(DirectionSource.Paired);
+        var clean = new List<(int[] Predictions, IReadOnlyDictionary<string, FloatBatch> Captured)>();
+        ModelRunner.Tapped(model, originals, layers, options.BatchSize, (_, predictions, captured) => clean.Add((predictions, captured)));
+        int batch = 0;
+        ModelRunner.Tapped(model, poisoned, layers, options.BatchSize, (start, predictions, captured) =>
+        {
+            var (cleanPredictions, cleanCaptured) = clean[batch++];
+            for (int row = 0; row < predictions.Length; row++)
+            {
+                foreach (var layer in layers)
+                {
+                    var triggered = captured[layer].Sample(row);
+                    MeanAt(layer, triggered.Length).AddDifference(triggered, cleanCaptured[layer].Sample(row));
+                }
+                Poisoned.Add(poisoned.Sample(start + row).ToArray());
+                Originals.Add(originals.Sample(start + row).ToArray());
+                PoisonedPredictions.Add(predictions[row]);
+                OriginalPredictions.Add(cleanPredictions[row]);
+            }
+        });
+    }
+
+    /// <summary>beta at <paramref name="layer"/> from the running means.</summary>
+    public float[] Beta(string layer, CleanReference clean)
+    {
+        if (!Means.TryGetValue(layer, out var mean))
+            throw new InvalidOperationException($"No poisoned sample has been observed at layer '{layer}' yet.");
+        var beta = mean.Mean();
+        if (Source == DirectionSource.Unpaired)
+        {
+            var cleanMean = clean.Means[layer].Mean();
+            for (int i = 0; i < beta.Length; i++) beta[i] -= cleanMean[i];
+        }
+        return beta;
+    }
+
+    /// <summary>The majority prediction on the observed poisoned samples (ties: the smallest class), -1 before any.</summary>
+    public int EstimatedTarget() => PoisonedPredictions.Count == 0
+        ? -1
+        : PoisonedPredictions.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+
+    /// <summary>
+    /// Per-sample vectors at one layer for cross-validation: what each sample adds to the direction (unpaired: its
+    /// activation averaged with its augmented copies; paired: its difference) and its plain poisoned activation.
+    /// </summary>
+    public (FloatBatch Contributions, FloatBatch Activations) SampleVectors(ILayeredModel model, string layer, FireOptions options)
+    {
+        var poisoned = BatchOps.Stack(Poisoned, SampleShape);
+        var activations = ModelRunner.Activations(model, poisoned, layer, options.BatchSize);
+        var contributions = activations.Clone();
+        if (Source == DirectionSource.Paired)
+        {
+            var originals = ModelRunner.Activations(model, BatchOps.Stack(Originals, SampleShape), layer, options.BatchSize);
+            for (int i = 0; i < contributions.Data.Length; i++) contributions.Data[i] -= originals.Data[i];
+        }
+        else if (options.Augmentation.Enabled)
+        {
+            int perSample = options.Augmentation.Copies;
+            var copies = ModelRunner.Activations(model, BatchOps.Concat(Enumerable.Range(0, Count).Select(i => Augment(Poisoned[i], i, options)).ToList()),
+                layer, options.BatchSize);
+            for (int i = 0; i < Count; i++)
+            {
+                var mean = new RunningMean(copies.SampleSize);
+                mean.Add(activations.Sample(i));
+                for (int c = 0; c < perSample; c++) mean.Add(copies.Sample(i * perSample + c));
+                mean.Mean().CopyTo(contributions.Sample(i));
+            }
+        }
+        return (contributions, activations);
+    }
+
+    private FloatBatch Augment(float[] image, int index, FireOptions options) =>
+        options.Augmentation.Augment(image, SampleShape, Seeds.For(options.Seed, Seeds.PoisonedAugmentation, index));
+
+    private RunningMean MeanAt(string layer, int dimension)
+    {
+        if (!Means.TryGetValue(layer, out var mean)) Means[layer] = mean = new RunningMean(dimension);
+        return mean;
+    }
+
+    private void SetSource(DirectionSource source)
+    {
+        if (Source != DirectionSource.None && Source != source)
+            throw new InvalidOperationException($"This guard estimates its directions from {Describe(Source)}; it cannot mix in {Describe(source)}. Use a second guard for the other kind.");
+        Source = source;
+    }
+
+    private static string Describe(DirectionSource source) => source == DirectionSource.Paired ? "pairs (ObservePairs)" : "unpaired samples (Observe)";
+}
