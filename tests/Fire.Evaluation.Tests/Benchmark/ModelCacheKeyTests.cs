@@ -1,0 +1,54 @@
+using Fire.Attacks;
+using Fire.Attacks.Specs;
+using Fire.Evaluation.Benchmark;
+
+namespace Fire.Evaluation.Tests.Benchmark;
+
+public class ModelCacheKeyTests
+{
+    private static readonly ImageShape Mnist = new(1, 28, 28);
+
+    private static AttackSpec Spec(string attack = "badnets", int seed = 0) =>
+        Attacks.Attacks.Create(attack, new AttackOptions { Shape = Mnist, Seed = seed }).Spec;
+
+    private static string Key(BenchmarkRecipe recipe, string attack = "badnets", int seed = 0, string dataset = "mnist", string architecture = "small-cnn") =>
+        ModelCache.Key(dataset, architecture, Spec(attack, seed), recipe.TrainRecipe(dataset, seed));
+
+    private static readonly BenchmarkRecipe Recipe = new() { Epochs = 3, TrainSubset = 4000 };
+
+    [Fact]
+    public void The_key_is_stable_for_the_same_model_and_readable()
+    {
+        string key = Key(Recipe);
+        Assert.Equal(key, Key(Recipe with { }));
+        Assert.Matches("^mnist-small-cnn-badnets-[0-9a-f]{16}$", key);
+        // What does not shape the model leaves the key alone.
+        Assert.Equal(key, Key(Recipe with { TestSubset = 100, Observed = 10, CleanReference = 50, StreamingPoints = [1], LatencyTimedRuns = 3 }));
+    }
+
+    [Fact]
+    public void The_key_changes_with_the_recipe_the_attack_the_seed_and_the_model()
+    {
+        string key = Key(Recipe);
+        Assert.NotEqual(key, Key(Recipe with { Epochs = 4 }));
+        Assert.NotEqual(key, Key(Recipe with { TrainSubset = 4001 }));
+        Assert.NotEqual(key, Key(Recipe with { TrainSubset = null }));
+        Assert.NotEqual(key, Key(Recipe with { LearningRate = 0.05 }));
+        Assert.NotEqual(key, Key(Recipe with { BatchSize = 64 }));
+        Assert.NotEqual(key, Key(Recipe with { Augment = false }));
+        Assert.NotEqual(key, Key(Recipe, seed: 1));
+        Assert.NotEqual(key, Key(Recipe, attack: "blended"));
+        Assert.NotEqual(key, Key(Recipe, architecture: "resnet20"));
+        Assert.NotEqual(key, Key(Recipe, dataset: "fashion-mnist"));
+    }
+
+    [Fact]
+    public void The_cell_fingerprint_follows_the_whole_recipe()
+    {
+        var cell = new BenchmarkCell("mnist", "small-cnn", "badnets", "strip", 0);
+        string fingerprint = BenchmarkRunner.Fingerprint(cell, Recipe);
+        Assert.Equal(fingerprint, BenchmarkRunner.Fingerprint(cell with { }, Recipe with { }));
+        Assert.NotEqual(fingerprint, BenchmarkRunner.Fingerprint(cell, Recipe with { Observed = 10 }));
+        Assert.NotEqual(fingerprint, BenchmarkRunner.Fingerprint(cell with { Defense = "jpeg" }, Recipe));
+    }
+}
