@@ -1,0 +1,59 @@
+using Fire.Attacks;
+using Fire.Attacks.Kinds;
+using Fire.Training;
+using Spectre.Console;
+
+namespace Fire.Cli.Commands.AttackCommands;
+
+/// <summary>How attack commands describe a recipe, a poisoning and a result.</summary>
+public static class AttackDescriptions
+{
+    public static string Recipe(TrainRecipe recipe, int trainCount)
+    {
+        int images = recipe.MaxTrainSamples is int max && max < trainCount ? max : trainCount;
+        var augmentation = recipe.Augmentation is { } a && a != Fire.Data.Augmentation.None
+            ? $"random crop (padding {a.CropPadding}){(a.HorizontalFlip ? " and flip" : "")}"
+            : "no augmentation";
+        return $"{Count(recipe.Epochs, "epoch")} over {images:N0} of {trainCount:N0} training images, batch {recipe.BatchSize}, SGD lr {recipe.LearningRate} " +
+               $"(cosine per step), momentum {recipe.Momentum}, weight decay {recipe.WeightDecay}, {augmentation}, seed {recipe.Seed}";
+    }
+
+    /// <summary>"1 epoch", "3 epochs".</summary>
+    public static string Count(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
+
+    public static string Poisoning(BackdoorAttack attack)
+    {
+        if (attack.Spec.Poisoning is not { } p) return "not trained";
+        string text = $"{p.Poisoned:N0} of {p.TrainingImages:N0} training images ({p.EffectiveRate:P2})";
+        if (p.Poisoned < p.Requested) text += $", fewer than the {p.Requested:N0} requested: only {p.Poisoned:N0} were eligible";
+        if (p.Auxiliary > 0) text += $", plus {p.Auxiliary:N0} label-keeping {AuxiliaryName(attack.Name)} samples";
+        return text;
+    }
+
+    public static Table ResultTable(BackdoorAttack attack, BackdoorRun run)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
+        table.ShowHeaders = false;
+        table.AddRow("checkpoint", Markup.Escape(run.CheckpointPath));
+        if (attack.Spec.Weights is { } weights) table.AddRow("trigger networks", Markup.Escape($"{weights.Path} (SHA-256 {weights.Sha256[..16]}...)"));
+        table.AddRow("poisoned", Markup.Escape(Poisoning(attack)));
+        if (run.Training.Last is { } last) table.AddRow("train loss / accuracy", $"{last.Loss:F4} / {last.Accuracy:P2}");
+        table.AddRow("training time", $"{run.Training.Duration:hh\\:mm\\:ss} ({run.Training.ImagesPerSecond:N0} img/s)");
+        AddMetrics(table, run.Metrics);
+        return table;
+    }
+
+    public static void AddMetrics(Table table, AttackMetrics metrics)
+    {
+        table.AddRow("CA (clean accuracy)", $"{metrics.CleanAccuracy:P2}");
+        table.AddRow("ASR (attack success rate)", $"{metrics.AttackSuccessRate:P2}");
+        table.AddRow("PA (poisoned accuracy, BackdoorBench's RA)", $"{metrics.PoisonedAccuracy:P2}");
+    }
+
+    private static string AuxiliaryName(string attack) => attack switch
+    {
+        "wanet" => "noise-mode",
+        "adaptive-blend" => "cover",
+        _ => "cross",
+    };
+}

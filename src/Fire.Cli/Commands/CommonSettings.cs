@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using Fire.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TorchSharp;
+
+namespace Fire.Cli.Commands;
+
+/// <summary>Options of every command that reads a data set.</summary>
+public class DataSettings : CommandSettings
+{
+    [CommandOption("--data <PATH>")]
+    [Description("Folder holding the data sets (default: $FIRE_DATA, else ../shared/data beside the repository).")]
+    public string? Data { get; set; }
+
+    /// <summary>Loads <paramref name="dataset"/> from the --data folder, showing the loader's status lines in grey.</summary>
+    public DataSplit LoadData(IAnsiConsole console, string dataset, DataLoadOptions? options = null) =>
+        Datasets.Load(dataset, Data, (options ?? DataLoadOptions.Default) with { Progress = new StatusLines(console) });
+
+    private sealed class StatusLines(IAnsiConsole console) : IProgress<string>
+    {
+        public void Report(string value) => console.MarkupLineInterpolated($"[grey]{value}[/]");
+    }
+}
+
+/// <summary>Options of every command that runs a network.</summary>
+public class ComputeSettings : DataSettings
+{
+    [CommandOption("--threads <N>")]
+    [Description("Torch CPU threads (default: the number of cores).")]
+    public int? Threads { get; set; }
+
+    public override ValidationResult Validate() =>
+        Threads is < 1 ? ValidationResult.Error($"--threads must be at least 1, got {Threads}.") : base.Validate();
+
+    /// <summary>Sets torch's thread count: the only place Fire does, as the user asked on the command line.</summary>
+    public void ApplyThreads() => torch.set_num_threads(Threads ?? Environment.ProcessorCount);
+}

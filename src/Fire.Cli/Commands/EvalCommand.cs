@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Fire.Data;
+using Fire.Models;
+using Fire.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fire.Cli.Commands;
+
+public sealed class EvalSettings : ComputeSettings
+{
+    [CommandArgument(0, "<checkpoint>")]
+    [Description("Checkpoint to evaluate (model.pt or its sidecar model.pt.json).")]
+    public string Checkpoint { get; set; } = "";
+}
+
+/// <summary><c>fire eval</c>: accuracy of a checkpoint on its data set's test split.</summary>
+public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
+{
+    public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellation)
+    {
+        settings.ApplyThreads();
+        var (net, info) = Fire.Training.Checkpoint.Load(settings.Checkpoint);
+        using var owned = net;
+        var split = settings.LoadData(console, info.Dataset);
+        info.CheckData(split.Test, settings.Checkpoint);
+        console.MarkupLineInterpolated($"Evaluating [bold]{info.Architecture}[/] from {settings.Checkpoint} on {split.Test.Name} ({split.Test.Count:N0} images).");
+
+        var clock = Stopwatch.StartNew();
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "value");
+        foreach (var (metric, value) in Evaluate(net, info, split, settings.Checkpoint)) table.AddRow(Markup.Escape(metric), Markup.Escape(value));
+        table.AddRow("time", $"{clock.Elapsed.TotalSeconds:F1} s");
+        console.Write(table);
+        return 0;
+    }
+
+    /// <summary>
+    /// The figures reported for a checkpoint. Backdoored checkpoints (<c>info.Attack != null</c>) are where
+    /// Fire.Attacks adds CA / ASR / PA, from the attack specification in the sidecar.
+    /// </summary>
+    public static IReadOnlyList<(string Metric, string Value)> Evaluate(LayeredNet net, CheckpointInfo info, DataSplit split, string checkpointPath)
+    {
+        if (info.Attack is null) return new[] { ("clean test accuracy", $"{Evaluator.Accuracy(net, split.Test):P2}") };
+        var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
+        var metrics = Fire.Attacks.AttackMetrics.Measure(net, split.Test, attack.Trigger, attack.Target);
+        return new[]
+        {
+            ("attack", $"{attack.Name}, all-to-one to class {attack.Target}"),
+            ("CA (clean accuracy)", $"{metrics.CleanAccuracy:P2}"),
+            ("ASR (attack success rate)", $"{metrics.AttackSuccessRate:P2}"),
+            ("PA (poisoned accuracy, BackdoorBench's RA)", $"{metrics.PoisonedAccuracy:P2}"),
+        };
+    }
+}

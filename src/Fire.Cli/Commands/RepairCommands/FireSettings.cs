@@ -1,0 +1,105 @@
+using System.ComponentModel;
+using System.Globalization;
+using Fire.Defenses.LatentRepair;
+using Fire.Evaluation.Repair;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fire.Cli.Commands.RepairCommands;
+
+/// <summary>How FIRE is set up and evaluated: the options shared by <c>fire defend</c>, <c>fire demo</c> and <c>fire defend-report</c>.</summary>
+public class FireSettings : ComputeSettings
+{
+    [CommandOption("--observed <K>")]
+    [Description("Observed poisoned samples (triggered training images of non-target classes) FIRE fits on (default: 100).")]
+    public int Observed { get; set; } = 100;
+
+    [CommandOption("--paired")]
+    [Description("Paired estimation from (x, T(x)); default: unpaired, from the clean and poisoned sets.")]
+    public bool Paired { get; set; }
+
+    [CommandOption("--mode <MODES>")]
+    [Description("Repair modes to choose from, comma-separated: translate, projection, gated, gated-projection (default: all).")]
+    public string? Modes { get; set; }
+
+    [CommandOption("--layers <LAYERS>")]
+    [Description("Layers to choose from, comma-separated (default: every layer but the logits).")]
+    public string? Layers { get; set; }
+
+    [CommandOption("--alpha <VALUES>")]
+    [Description("Repair strengths to choose from, comma-separated (default: 0.5,1,1.5).")]
+    public string? Alphas { get; set; }
+
+    [CommandOption("--fixed")]
+    [Description("No automatic choice: repair every --layers layer at once with the one --mode and --alpha (one value, or one per layer).")]
+    public bool Fixed { get; set; }
+
+    [CommandOption("--clean <N>")]
+    [Description("Clean reference images from the training split (default: 500).")]
+    public int Clean { get; set; } = 500;
+
+    [CommandOption("--augment <COPIES>")]
+    [Description("Unpaired estimation: add this many augmented copies (shifts up to 2 px, noise 0.02) per image (default: 0, off).")]
+    public int Augment { get; set; }
+
+    [CommandOption("--test-limit <N>")]
+    [Description("Evaluate on a seeded subset of N test images (default: the whole test split).")]
+    public int? TestLimit { get; set; }
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed for drawing the defender's samples and the clean hold-out (default: 0).")]
+    public int Seed { get; set; }
+
+    [CommandOption("--no-latency")]
+    [Description("Skip the latency measurement.")]
+    public bool NoLatency { get; set; }
+
+    public override ValidationResult Validate()
+    {
+        if (Observed < 1) return ValidationResult.Error($"--observed must be at least 1, got {Observed}.");
+        if (Clean < 2) return ValidationResult.Error($"--clean must be at least 2, got {Clean}.");
+        if (Augment < 0) return ValidationResult.Error($"--augment must be 0 or more, got {Augment}.");
+        if (TestLimit is < 1) return ValidationResult.Error($"--test-limit must be at least 1, got {TestLimit}.");
+        if (Fixed && (Layers is null || Modes is null || Alphas is null))
+            return ValidationResult.Error("--fixed needs --layers, one --mode and --alpha.");
+        return base.Validate();
+    }
+
+    /// <summary>The guard's options these settings describe; layer names are checked when the guard meets the model.</summary>
+    public FireOptions FireOptions()
+    {
+        var defaults = new FireOptions();
+        var modes = Modes is null ? defaults.Modes : List(Modes).Select(RepairModes.Parse).ToList();
+        var alphas = Alphas is null ? defaults.Alphas : List(Alphas).Select(ParseAlpha).ToList();
+        var layers = Layers is null ? null : List(Layers);
+        var augmentation = Augment == 0 ? ImageAugmentation.None : ImageAugmentation.Standard with { Copies = Augment };
+        IReadOnlyList<RepairSpec>? plan = null;
+        if (Fixed)
+        {
+            if (modes.Count != 1) throw new ArgumentException($"--fixed takes one --mode, got {modes.Count}.");
+            if (alphas.Count != 1 && alphas.Count != layers!.Length)
+                throw new ArgumentException($"--fixed takes one --alpha or one per layer ({layers.Length}), got {alphas.Count}.");
+            plan = layers!.Select((layer, i) => new RepairSpec(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i])).ToList();
+        }
+        return defaults with { Modes = modes, Alphas = alphas, Layers = layers, FixedPlan = plan, Augmentation = augmentation, Seed = Seed };
+    }
+
+    public FireExperimentSettings Experiment(IReadOnlyList<int> streamingPoints) => new()
+    {
+        Observed = Observed,
+        Paired = Paired,
+        CleanCount = Clean,
+        TestLimit = TestLimit,
+        Seed = Seed,
+        Fire = FireOptions(),
+        StreamingPoints = streamingPoints,
+        MeasureLatency = !NoLatency,
+    };
+
+    public static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static float ParseAlpha(string text) =>
+        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float alpha) && float.IsFinite(alpha) && alpha >= 0
+            ? alpha
+            : throw new ArgumentException($"--alpha takes finite numbers >= 0, got '{text}'.");
+}

@@ -1,0 +1,42 @@
+using Fire.Data;
+using Fire.Training;
+using Spectre.Console;
+
+namespace Fire.Cli.Commands;
+
+/// <summary>Runs a <see cref="Trainer"/> under a Spectre progress bar: epoch, loss, accuracy, img/s and ETA.</summary>
+public static class TrainingProgressView
+{
+    public static TrainResult Run(IAnsiConsole console, Trainer trainer, ImageDataset train, CancellationToken cancellation) =>
+        Run(console, (progress, _) => trainer.Fit(train, progress, cancellation));
+
+    /// <summary>
+    /// Runs any training that reports <see cref="TrainProgress"/> (an attack's, for instance) under the same bar;
+    /// the status callback shows a phase message (e.g. a pre-training step) in the bar until progress resumes.
+    /// </summary>
+    public static T Run<T>(IAnsiConsole console, Func<IProgress<TrainProgress>, Action<string>, T> train)
+    {
+        T result = default!;
+        console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("starting", maxValue: 1);
+                result = train(new ProgressTaskUpdater(task), status => task.Description = Markup.Escape(status));
+            });
+        return result;
+    }
+
+    /// <summary>Reports arrive on the training thread; Spectre's refresh thread reads the task, which is thread-safe.</summary>
+    private sealed class ProgressTaskUpdater(ProgressTask task) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress p)
+        {
+            task.MaxValue = (double)p.Epochs * p.StepsPerEpoch;
+            task.Value = (double)(p.Epoch - 1) * p.StepsPerEpoch + p.Step;
+            task.Description = $"epoch {p.Epoch}/{p.Epochs}  step {p.Step}/{p.StepsPerEpoch}  loss {p.Loss:F4}  acc {p.Accuracy:P1}  " +
+                               $"{p.ImagesPerSecond:N0} img/s  ETA {p.Eta:hh\\:mm\\:ss}";
+        }
+    }
+}

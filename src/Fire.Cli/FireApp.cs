@@ -1,0 +1,84 @@
+using Fire.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fire.Cli;
+
+/// <summary>The <c>fire</c> command line: built here so that Program.cs and the tests run the very same app.</summary>
+public static class FireApp
+{
+    /// <summary>The configured app; <paramref name="console"/> replaces the terminal (tests pass a TestConsole).</summary>
+    public static CommandApp Create(IAnsiConsole? console = null)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("fire");
+            config.PropagateExceptions();
+            if (console is not null) config.ConfigureConsole(console);
+            // Commands are registered here, one line each, grouped by the piece they drive.
+            // Data and models
+            config.AddBranch("data", data =>
+            {
+                data.SetDescription("Inspect the data sets.");
+                data.AddCommand<DataInfoCommand>("info").WithDescription("Counts per split and class, shapes, normalisation, and a PNG grid of samples.");
+            });
+            config.AddBranch("model", model =>
+            {
+                model.SetDescription("Inspect architectures and checkpoints.");
+                model.AddCommand<ModelLayersCommand>("layers").WithDescription("Named layers with activation shapes and parameter counts.");
+            });
+            // Training
+            config.AddCommand<TrainCommand>("train").WithDescription("Train a classifier (SGD, cosine schedule), checkpointing every epoch.")
+                .WithExample("train", "--dataset", "cifar10", "--model", "small-cnn", "--epochs", "30");
+            config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint on its data set's test split.");
+            config.AddCommand<BenchPipelineCommand>("bench-pipeline").WithDescription("Training throughput through the data pipeline vs from tensors in memory.");
+            config.AddCommand<BenchCommand>("bench").WithDescription("Benchmark matrix: defenses x attacks x models x data sets, resumable; writes JSON, docs/results.md and plots.")
+                .WithExample("bench", "--datasets", "mnist", "--attacks", "badnets,blended", "--defenses", "none,fire,strip", "--epochs", "1", "--subset", "2000");
+            // Attacks
+            config.AddBranch("attack", attack =>
+            {
+                attack.SetDescription("Train backdoored models (badnets, blended, wanet, sig, iad, adaptive-blend), preview triggers, report. `fire attack --dataset ..` is `fire attack train --dataset ..`.");
+                attack.SetDefaultCommand<Commands.AttackCommands.AttackCommand>();
+                attack.AddCommand<Commands.AttackCommands.AttackCommand>("train").WithDescription("Train a backdoored model; print and save CA / ASR / PA with the attack specification.")
+                    .WithExample("attack", "train", "--dataset", "cifar10", "--model", "small-cnn", "--attack", "badnets", "--epochs", "30");
+                attack.AddCommand<Commands.AttackCommands.AttackPreviewCommand>("preview").WithDescription("A PNG grid per attack: clean | poisoned | amplified difference.");
+                attack.AddCommand<Commands.AttackCommands.AttackReportCommand>("report").WithDescription("Train a clean model and every attack with one recipe; write docs/attacks.md.");
+            });
+            // FIRE
+            config.AddCommand<Commands.RepairCommands.DefendCommand>("defend").WithDescription("Fit FIRE to a backdoored checkpoint: CA / ASR / PA before and after, streaming curve, latent plot, latency.")
+                .WithExample("defend", "--model", "runs/cifar10-small-cnn-badnets.pt", "--observed", "100");
+            config.AddCommand<Commands.RepairCommands.DefendReportCommand>("defend-report").WithDescription("FIRE against every attack, paired and unpaired, k = 10 and 100, with latency; writes docs/fire.md and its plots.");
+            config.AddCommand<Commands.RepairCommands.DemoCommand>("demo").WithDescription("The whole story in a few minutes: train a BadNets-backdoored small CNN, show the ASR, apply FIRE, show the recovery and plots.");
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the app as the <c>fire</c> executable does: Ctrl+C cancels the running command (a second Ctrl+C ends the
+    /// process), and user errors become one red line and exit code 1 (written to <see cref="AnsiConsole.Console"/>).
+    /// </summary>
+    public static int Run(string[] args, IAnsiConsole? console = null)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return ErrorReporting.Run(() => Create(console).Run(args, cancellation.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Cancelled.[/]");
+            return 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

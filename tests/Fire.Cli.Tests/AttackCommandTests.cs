@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Fire.Attacks;
+using Fire.Training;
+using Spectre.Console;
+using Spectre.Console.Testing;
+
+namespace Fire.Cli.Tests;
+
+/// <summary>`fire attack`, `fire attack preview`, `fire attack report` and `fire eval` on a backdoored checkpoint, on small MNIST runs.</summary>
+public sealed class AttackCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("fire-attack-cli-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static (int Code, string Output) Fire(params string[] args)
+    {
+        var console = new TestConsole().Width(250);
+        var previous = AnsiConsole.Console;
+        AnsiConsole.Console = console;
+        try
+        {
+            return (FireApp.Run(args, console), console.Output);
+        }
+        finally
+        {
+            AnsiConsole.Console = previous;
+        }
+    }
+
+    [Fact]
+    public void Attack_trains_saves_the_specification_and_eval_reports_ca_asr_pa()
+    {
+        string checkpoint = Path.Combine(_folder, "sig.pt");
+        var (code, output) = Fire("attack", "--dataset", "mnist", "--attack", "sig", "--delta", "60", "--epochs", "1", "--subset", "400",
+            "--batch-size", "32", "--threads", "2", "--out", checkpoint);
+        Assert.True(code == 0, output);
+        Assert.Contains("ASR (attack success rate)", output);
+        Assert.Contains("40 of 400 training images (10.00 %)", output);
+
+        var info = Checkpoint.ReadInfo(checkpoint);
+        Assert.Equal("sig", info.Attack!["attack"]!.GetValue<string>());
+        Assert.True(info.Attack["cleanLabel"]!.GetValue<bool>());
+        Assert.Equal(60, info.Attack["parameters"]!["delta"]!.GetValue<double>());
+        var metrics = AttackMetrics.From(info.Metrics)!;
+
+        (code, output) = Fire("eval", checkpoint, "--threads", "2");
+        Assert.True(code == 0, output);
+        Assert.Contains("sig, all-to-one to class 0", output);
+        Assert.Contains($"{metrics.AttackSuccessRate:P2}", output);
+        Assert.Contains($"{metrics.PoisonedAccuracy:P2}", output);
+    }
+
+    [Fact]
+    public void Preview_writes_one_grid_per_attack_and_skips_iad_without_a_checkpoint()
+    {
+        var (code, output) = Fire("attack", "preview", "--dataset", "mnist", "--attacks", "badnets,iad,wanet", "--count", "5", "--scale", "1", "--out", _folder);
+        Assert.True(code == 0, output);
+        Assert.Contains("iad: skipped", output);
+        foreach (string attack in new[] { "badnets", "wanet" })
+        {
+            var png = StbImageSharp.ImageResult.FromMemory(File.ReadAllBytes(Path.Combine(_folder, $"mnist-{attack}.png")));
+            Assert.Equal((3 * 29 + 1, 5 * 29 + 1), (png.Width, png.Height)); // 3 columns, 5 rows of 28x28 framed by 1-pixel lines
+        }
+        Assert.False(File.Exists(Path.Combine(_folder, "mnist-iad.png")));
+    }
+
+    [Theory]
+    [InlineData("Unknown attack 'nope'. Known attacks: badnets, blended, wanet, sig, iad, adaptive-blend.", "--attack", "nope")]
+    [InlineData("--alpha must be in [0, 1]", "--attack", "blended", "--alpha", "1.5")]
+    [InlineData("The sig attack does not take --patch-size.", "--attack", "sig", "--patch-size", "4")]
+    [InlineData("does not fit in 28x28 images", "--attack", "badnets", "--patch-position", "27,27")]
+    [InlineData("--patch-image: cannot read trigger image 'no-such-file.png'", "--attack", "badnets", "--patch-image", "no-such-file.png")]
+    public void Bad_parameters_get_one_clear_error_line(string message, params string[] attackArguments)
+    {
+        var (code, output) = Fire(["attack", "--dataset", "mnist", "--epochs", "1", .. attackArguments]);
+        Assert.Equal(1, code);
+        Assert.Contains(message, output.Replace("\n", ""));
+    }
+
+    [Fact]
+    public void Report_writes_the_table_and_reuses_its_trained_models()
+    {
+        string runs = Path.Combine(_folder, "runs"), report = Path.Combine(_folder, "attacks.md");
+        string[] arguments = ["attack", "report", "--datasets", "mnist", "--attacks", "badnets", "--epochs", "1", "--subset", "300",
+            "--runs", runs, "--out", report, "--threads", "2"];
+        var (code, output) = Fire(arguments);
+        Assert.True(code == 0, output);
+        string markdown = File.ReadAllText(report);
+        Assert.Contains($"fire attack report --datasets mnist --models small-cnn --attacks badnets --epochs 1 --subset 300 --seed 0 --out {report}", markdown);
+        Assert.Contains("| clean |", markdown);
+        Assert.Contains("| badnets |", markdown);
+        Assert.True(File.Exists(Path.Combine(runs, "mnist-small-cnn-badnets.pt")));
+
+        (code, output) = Fire(arguments);
+        Assert.True(code == 0, output);
+        Assert.Contains("clean: reusing", output);
+        Assert.Contains("badnets: reusing", output);
+        Assert.Equal(Table(markdown), Table(File.ReadAllText(report)));
+    }
+
+    private static string[] Table(string markdown) => markdown.Split('\n').Where(line => line.StartsWith("| clean") || line.StartsWith("| badnets")).ToArray();
+}
