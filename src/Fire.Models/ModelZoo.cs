@@ -10,6 +10,9 @@ public static class ModelZoo
         new(StringComparer.OrdinalIgnoreCase)
         {
             [SmallCnn.Name] = (c, h, w, k, n) => new SmallCnn(c, h, w, k, n),
+            [ResNet20.Name] = (c, h, w, k, n) => new ResNet20(c, h, w, k, n),
+            [Vgg11Bn.Name] = (c, h, w, k, n) => new Vgg11Bn(c, h, w, k, n),
+            [PreActResNet18.Name] = (c, h, w, k, n) => new PreActResNet18(c, h, w, k, n),
         };
 
     /// <summary>Architecture names, the CPU default first.</summary>

@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace Fire.Models;
 
-/// <summary>The <see cref="ILayeredModel"/> view of a <see cref="LayeredNet"/>: inference only, eval mode, no gradients.</summary>
+/// <summary>
+/// The <see cref="ILayeredModel"/> view of a <see cref="LayeredNet"/>: inference only, eval mode, no gradients.
+/// Safe to call from several threads at once (each call has its own <see cref="LayerAccess"/>) as long as nobody
+/// trains or changes the net meanwhile.
+/// </summary>
 public sealed class TorchLayeredModel : ILayeredModel
 {
     private readonly bool _ownsNet;
@@ -21,38 +25,19 @@ public sealed class TorchLayeredModel : ILayeredModel
     public int ClassCount => Net.ClassCount;
     public IReadOnlyList<string> LayerNames => Net.LayerNames;
 
-    public IReadOnlyList<LayerInfo> DescribeLayers()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var infos = new List<LayerInfo>();
-        var names = Net.LayerNames;
-        Net.Forward(zeros(1, InputShape[0], InputShape[1], InputShape[2]), (i, x) =>
-        {
-            infos.Add(new LayerInfo(names[i], x.shape.Skip(1).Select(d => (int)d).ToArray()));
-            return null;
-        });
-        return infos;
-    }
+    public IReadOnlyList<LayerInfo> DescribeLayers() => Net.DescribeLayers();
 
     public FloatBatch Forward(FloatBatch input, LayerAccess? access = null)
     {
-        CheckInput(input);
-        var names = Net.LayerNames;
         foreach (var layer in access?.NamedLayers ?? Enumerable.Empty<string>()) Net.LayerIndex(layer);
+        var names = Net.LayerNames;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var logits = Net.Forward(ToTensor(input), (i, x) =>
         {
             if (access is null) return null;
             Tensor? replaced = null;
-            if (access.Editors.TryGetValue(names[i], out var editor))
-            {
-                var edited = editor(ToBatch(x));
-                if (!edited.Shape.SequenceEqual(x.shape.Select(d => (int)d)))
-                    throw new ArgumentException($"The replacement for layer '{names[i]}' has shape [{string.Join(", ", edited.Shape)}], the layer produces [{string.Join(", ", x.shape)}].");
-                replaced = ToTensor(edited);
-            }
+            if (access.Editors.TryGetValue(names[i], out var editor)) replaced = ToTensor(editor(ToBatch(x)));
             if (access.Taps.Contains(names[i])) access.Capture(names[i], ToBatch(replaced ?? x));
             return replaced;
         });
@@ -61,7 +46,6 @@ public sealed class TorchLayeredModel : ILayeredModel
 
     public FloatBatch Head(FloatBatch input, string layer)
     {
-        CheckInput(input);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return ToBatch(Net.Head(ToTensor(input), layer));
@@ -69,25 +53,20 @@ public sealed class TorchLayeredModel : ILayeredModel
 
     public FloatBatch Tail(FloatBatch activation, string layer)
     {
-        int index = Net.LayerIndex(layer);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return ToBatch(Net.RunLayers(ToTensor(activation), index + 1, Net.LayerNames.Count));
+        return ToBatch(Net.Tail(ToTensor(activation), layer));
     }
 
-    private void CheckInput(FloatBatch input)
-    {
-        if (input.Shape.Length != 4 || !input.Shape[1..].SequenceEqual(InputShape))
-            throw new ArgumentException($"{Net.Architecture} takes images of shape (N, {string.Join(", ", InputShape)}); got [{string.Join(", ", input.Shape)}].");
-    }
+    /// <summary>
+    /// A float32 tensor with a copy of <paramref name="batch"/>'s values, in the current dispose scope. Prefer it to
+    /// <c>torch.tensor(float[])</c>, which pins the managed array: its weaker alignment makes some kernels round
+    /// differently in the last bits, so a tail would not reproduce a forward pass exactly.
+    /// </summary>
+    public static Tensor ToTensor(FloatBatch batch) => TensorConversion.ToTensor(batch.Data, batch.Shape.Select(d => (long)d).ToArray());
 
-    public static Tensor ToTensor(FloatBatch batch) => tensor(batch.Data, batch.Shape.Select(d => (long)d).ToArray());
-
-    public static FloatBatch ToBatch(Tensor x)
-    {
-        using var contiguous = x.detach().contiguous();
-        return new FloatBatch(contiguous.data<float>().ToArray(), x.shape.Select(d => (int)d).ToArray());
-    }
+    /// <summary>A copy of <paramref name="x"/>'s values (any float tensor; converted to float32).</summary>
+    public static FloatBatch ToBatch(Tensor x) => new(TensorConversion.ToArray(x), x.shape.Select(d => (int)d).ToArray());
 
     public void Dispose()
     {
