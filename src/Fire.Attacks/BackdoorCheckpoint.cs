@@ -49,7 +49,7 @@ public sealed class BackdoorCheckpoint : IDisposable
         if (info.Attack is null)
             throw new InvalidDataException($"Checkpoint '{weights}' records no attack: it was not trained by `fire attack`.");
         var spec = AttackSpec.FromJson(info.Attack, $"the sidecar of '{weights}'");
-        var attack = Attacks.FromSpec(spec, Path.GetDirectoryName(weights)!);
+        var attack = AttackCatalog.FromSpec(spec, Path.GetDirectoryName(weights)!);
         if (!spec.ImageShape.SequenceEqual(info.InputShape))
             throw new InvalidDataException($"Checkpoint '{weights}' is for {string.Join("x", info.InputShape)} images but its attack for {spec.Shape}.");
         return attack;

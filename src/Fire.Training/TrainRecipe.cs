@@ -10,6 +10,7 @@ namespace Fire.Training;
 /// </summary>
 /// <param name="Augmentation">Applied to training batches on the loader thread; null means none.</param>
 /// <param name="MaxTrainSamples">When set, train on this many training images drawn with <see cref="Seed"/>.</param>
+/// <param name="LabelSmoothing">Cross-entropy label smoothing in [0, 1) (0: plain cross-entropy, BackdoorBench's choice).</param>
 public sealed record TrainRecipe(
     int Epochs,
     int BatchSize = 128,
@@ -18,7 +19,8 @@ public sealed record TrainRecipe(
     double WeightDecay = 5e-4,
     int Seed = 0,
     Augmentation? Augmentation = null,
-    int? MaxTrainSamples = null)
+    int? MaxTrainSamples = null,
+    double LabelSmoothing = 0)
 {
     /// <summary>BackdoorBench trains 100 epochs on CIFAR-10 and 50 on GTSRB (and other data sets).</summary>
     public static TrainRecipe BackdoorBench(string dataset) =>
@@ -34,6 +36,7 @@ public sealed record TrainRecipe(
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"Learning rate must be positive, got {LearningRate}.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must be in [0, 1), got {Momentum}.");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"Weight decay must be non-negative, got {WeightDecay}.");
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new ArgumentException($"Label smoothing must be in [0, 1), got {LabelSmoothing}.");
         if (MaxTrainSamples is < 2) throw new ArgumentException($"The training subset needs at least 2 images, got {MaxTrainSamples}.");
     }
 

@@ -117,7 +117,7 @@ public sealed class Trainer : IDisposable
     {
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = learningRate;
         var logits = Net.call(images);
-        var loss = nn.functional.cross_entropy(logits, labels);
+        var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: Recipe.LabelSmoothing);
         _optimizer.zero_grad();
         loss.backward();
         _optimizer.step();

@@ -13,7 +13,7 @@ public sealed class EndToEndTests
         using var folder = new TempFolder();
         var mnist = TestData.Mnist;
         var split = new DataSplit(mnist.Train, mnist.Test.Subset(Enumerable.Range(0, 2000).ToArray(), "mnist/test[0..2000]"), mnist.Normalization);
-        var attack = Attacks.Create("badnets", new AttackOptions { Shape = ImageShape.Of(split.Train) });
+        var attack = AttackCatalog.Create("badnets", new AttackOptions { Shape = ImageShape.Of(split.Train) });
         var recipe = new TrainRecipe(Epochs: 2, BatchSize: 32, MaxTrainSamples: 2000, Augmentation: Datasets.DefaultAugmentation("mnist"));
         string path = folder.File("badnets.pt");
 

@@ -58,7 +58,7 @@ public sealed class PoisoningTests
     {
         var shape = new ImageShape(1, 4, 4);
         var test = Fixtures.Dataset(40, 4, shape);
-        var trigger = Attacks.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 1 }).Trigger;
+        var trigger = AttackCatalog.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 1 }).Trigger;
         var poisoned = PoisonedSets.PoisonedTestSet(test, trigger, target: 1);
         var kept = PoisonedSets.NonTargetIndices(test, 1);
         Assert.Equal(30, poisoned.Count);
@@ -77,7 +77,7 @@ public sealed class PoisoningTests
     {
         var shape = new ImageShape(1, 4, 4);
         var train = Fixtures.Dataset(200, 4, shape);
-        var attack = (DataPoisoningAttack)Attacks.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 1, Target = 3, Rate = 0.1, Seed = 5 });
+        var attack = (DataPoisoningAttack)AttackCatalog.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 1, Target = 3, Rate = 0.1, Seed = 5 });
         var (data, summary) = attack.PoisonTrainingSet(train, new TrainRecipe(1));
         var selected = PoisonedSets.SelectPoisoned(train.Labels, 0.1, 3, false, Seeds.For(5, Seeds.Selection));
         Assert.Equal(new PoisoningSummary(200, 20, 20), summary);
@@ -98,7 +98,7 @@ public sealed class PoisoningTests
         var shape = new ImageShape(1, 4, 4);
         var train = Fixtures.Dataset(200, 4, shape);
         var recipe = new TrainRecipe(1, MaxTrainSamples: 50, Seed: 3);
-        var attack = (DataPoisoningAttack)Attacks.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 1 });
+        var attack = (DataPoisoningAttack)AttackCatalog.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 1 });
         var (data, summary) = attack.PoisonTrainingSet(train, recipe);
         Assert.Equal(new PoisoningSummary(50, 5, 5), summary);
         var subset = recipe.TrainingIndices(train).ToHashSet();
@@ -112,7 +112,7 @@ public sealed class PoisoningTests
     {
         var shape = new ImageShape(1, 4, 8);
         var train = Fixtures.Dataset(100, 4, shape);
-        var attack = (DataPoisoningAttack)Attacks.Create("sig", new AttackOptions { Shape = shape, Target = 2, Rate = 0.1 });
+        var attack = (DataPoisoningAttack)AttackCatalog.Create("sig", new AttackOptions { Shape = shape, Target = 2, Rate = 0.1 });
         Assert.True(attack.Spec.CleanLabel);
         var (data, summary) = attack.PoisonTrainingSet(train, new TrainRecipe(1));
         Assert.Equal(new PoisoningSummary(100, 10, 10), summary);
@@ -127,7 +127,7 @@ public sealed class PoisoningTests
     {
         var shape = new ImageShape(1, 8, 8);
         var train = Fixtures.Dataset(1000, 4, shape);
-        var attack = (DataPoisoningAttack)Attacks.Create("adaptive-blend", new AttackOptions { Shape = shape, Rate = 0.01, CoverRate = 0.02 });
+        var attack = (DataPoisoningAttack)AttackCatalog.Create("adaptive-blend", new AttackOptions { Shape = shape, Rate = 0.01, CoverRate = 0.02 });
         var (data, summary) = attack.PoisonTrainingSet(train, new TrainRecipe(1));
         Assert.Equal(new PoisoningSummary(1000, 10, 10, 20), summary);
         var relabelled = Enumerable.Range(0, 1000).Where(i => data.Labels[i] != train.Labels[i]).ToArray();

@@ -18,11 +18,29 @@ public sealed class SpecTests
     [MemberData(nameof(StaticAttacks))]
     public void JsonRoundTripRebuildsAnIdenticalTrigger(string name)
     {
-        var attack = Attacks.Create(name, new AttackOptions { Shape = Shape, Seed = 11, Target = 2 });
+        var attack = AttackCatalog.Create(name, new AttackOptions { Shape = Shape, Seed = 11, Target = 2 });
         var restored = RoundTrip(attack, directory: "");
         Assert.Equal(attack.Spec.ToJsonString(), restored.Spec.ToJsonString());
         AssertSameOutput(attack, restored);
     }
+
+    [Theory]
+    [InlineData("cifar10", 10, null, 2)]  // 25 x 10 / 100 = 2.5, rounded to even
+    [InlineData("gtsrb", 10, null, 5)]    // 25 x 10 / 50
+    [InlineData("gtsrb", 1, null, 1)]     // never below one epoch
+    [InlineData("cifar10", 400, null, 25)] // never above BackdoorBench's 25
+    [InlineData("gtsrb", 10, 7, 7)]       // an explicit count wins
+    public void RunsScaleIadMaskPretrainingLikeTheTraining(string dataset, int epochs, int? maskEpochs, int expected)
+    {
+        var iad = AttackCatalog.CreateForRun("input-aware", new ImageShape(3, 32, 32), 0, dataset, epochs, maskEpochs);
+        Assert.Equal(expected, iad.Spec.Read<IadAttack.Parameters>().MaskEpochs);
+        Assert.Equal("iad", iad.Spec.Attack);
+    }
+
+    [Fact]
+    public void RunsKeepOtherAttacksAtTheirDefaults() =>
+        Assert.Equal(AttackCatalog.Create("badnets", new AttackOptions { Shape = Shape }).Spec.ToJsonString(),
+            AttackCatalog.CreateForRun("badnet", Shape, 0, "gtsrb", 10, maskEpochs: 3).Spec.ToJsonString());
 
     [Fact]
     public void ImageTriggersTravelInsideTheSpecification()
@@ -30,13 +48,13 @@ public sealed class SpecTests
         using var folder = new TempFolder();
         var picture = new PlanarImage(Enumerable.Range(0, 3 * 20 * 24).Select(i => (byte)(i * 7)).ToArray(), 3, 20, 24);
         File.WriteAllBytes(folder.File("picture.png"), Convert.FromBase64String(TriggerImages.ToPngBase64(picture)));
-        var blended = Attacks.Create("blended", new AttackOptions { Shape = Shape, BlendImage = folder.File("picture.png"), Alpha = 0.3 });
-        var badnets = Attacks.Create("badnets", new AttackOptions { Shape = Shape, PatchImage = folder.File("picture.png"), PatchSize = 5 });
+        var blended = AttackCatalog.Create("blended", new AttackOptions { Shape = Shape, BlendImage = folder.File("picture.png"), Alpha = 0.3 });
+        var badnets = AttackCatalog.Create("badnets", new AttackOptions { Shape = Shape, PatchImage = folder.File("picture.png"), PatchSize = 5 });
         var json = new[] { blended.Spec.ToJsonString(), badnets.Spec.ToJsonString() };
         File.Delete(folder.File("picture.png")); // the specification no longer needs the file
         Assert.Equal("picture.png", blended.Spec.Read<BlendedAttack.Parameters>().Pattern);
-        AssertSameOutput(blended, Attacks.FromSpec(AttackSpec.FromJson(JsonNode.Parse(json[0])!, "test"), ""));
-        AssertSameOutput(badnets, Attacks.FromSpec(AttackSpec.FromJson(JsonNode.Parse(json[1])!, "test"), ""));
+        AssertSameOutput(blended, AttackCatalog.FromSpec(AttackSpec.FromJson(JsonNode.Parse(json[0])!, "test"), ""));
+        AssertSameOutput(badnets, AttackCatalog.FromSpec(AttackSpec.FromJson(JsonNode.Parse(json[1])!, "test"), ""));
     }
 
     [Fact]
@@ -44,7 +62,7 @@ public sealed class SpecTests
     {
         using var folder = new TempFolder();
         var shape = new ImageShape(1, 8, 8);
-        var attack = (IadAttack)Attacks.Create("iad", new AttackOptions { Shape = shape, GeneratorChannels = 4, Seed = 3 });
+        var attack = (IadAttack)AttackCatalog.Create("iad", new AttackOptions { Shape = shape, GeneratorChannels = 4, Seed = 3 });
         Assert.Equal(3, attack.Spec.Read<IadAttack.Parameters>().GeneratorSteps);
         attack.Networks.train();
         using (no_grad())
@@ -68,7 +86,7 @@ public sealed class SpecTests
     }
 
     private static BackdoorAttack RoundTrip(BackdoorAttack attack, string directory) =>
-        Attacks.FromSpec(AttackSpec.FromJson(JsonNode.Parse(attack.Spec.ToJsonString())!, "test"), directory);
+        AttackCatalog.FromSpec(AttackSpec.FromJson(JsonNode.Parse(attack.Spec.ToJsonString())!, "test"), directory);
 
     private static void AssertSameOutput(BackdoorAttack a, BackdoorAttack b)
     {

@@ -15,7 +15,7 @@ public sealed class TriggerTests
     [Fact]
     public void BadNetsDefaultIsAWhite3x3SquareInTheBottomRightCorner()
     {
-        var attack = Attacks.Create("badnets", new AttackOptions { Shape = Cifar });
+        var attack = AttackCatalog.Create("badnets", new AttackOptions { Shape = Cifar });
         var output = Fixtures.Values(attack.Trigger.Apply(Fixtures.Constant(0.5f, 2, Cifar)));
         for (int n = 0; n < 2; n++)
             for (int c = 0; c < 3; c++)
@@ -31,7 +31,7 @@ public sealed class TriggerTests
     public void BadNetsPatternsAndPositionsPlaceThePatchExactly()
     {
         var shape = new ImageShape(1, 6, 7);
-        var attack = Attacks.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 2, PatchPattern = "checkerboard", PatchPosition = "1,4" });
+        var attack = AttackCatalog.Create("badnets", new AttackOptions { Shape = shape, PatchSize = 2, PatchPattern = "checkerboard", PatchPosition = "1,4" });
         var output = Fixtures.Values(attack.Trigger.Apply(Fixtures.Constant(0.25f, 1, shape)));
         var expected = Enumerable.Repeat(0.25f, 42).ToArray();
         expected[1 * 7 + 4] = 1f; // checkerboard: white where row + column is even
@@ -56,7 +56,7 @@ public sealed class TriggerTests
         File.WriteAllBytes(folder.File("patch.png"), Convert.FromBase64String(TriggerImages.ToPngBase64(patch)));
         File.WriteAllBytes(folder.File("mask.png"), Convert.FromBase64String(TriggerImages.ToPngBase64(mask)));
         var shape = new ImageShape(3, 5, 5);
-        var attack = Attacks.Create("badnets", new AttackOptions
+        var attack = AttackCatalog.Create("badnets", new AttackOptions
         {
             Shape = shape, PatchImage = folder.File("patch.png"), PatchMask = folder.File("mask.png"), PatchPosition = "1,2",
         });
@@ -86,9 +86,9 @@ public sealed class TriggerTests
     [Fact]
     public void BlendedDefaultPatternIsSeededNoise()
     {
-        var a = (BlendedAttack)Attacks.Create("blended", new AttackOptions { Shape = Cifar, Seed = 1 });
-        var b = (BlendedAttack)Attacks.Create("blended", new AttackOptions { Shape = Cifar, Seed = 1 });
-        var c = (BlendedAttack)Attacks.Create("blended", new AttackOptions { Shape = Cifar, Seed = 2 });
+        var a = (BlendedAttack)AttackCatalog.Create("blended", new AttackOptions { Shape = Cifar, Seed = 1 });
+        var b = (BlendedAttack)AttackCatalog.Create("blended", new AttackOptions { Shape = Cifar, Seed = 1 });
+        var c = (BlendedAttack)AttackCatalog.Create("blended", new AttackOptions { Shape = Cifar, Seed = 2 });
         var pa = a.Spec.Read<BlendedAttack.Parameters>();
         Assert.Equal(BlendPattern.SeededNoise, pa.Pattern);
         Assert.Equal(0.2, pa.Alpha);
@@ -194,7 +194,7 @@ public sealed class TriggerTests
     public void AdaptiveBlendTestTriggerIsTheFullBlendAndTrainingMasksHideHalfThePieces()
     {
         var shape = new ImageShape(1, 8, 8);
-        var attack = (AdaptiveBlendAttack)Attacks.Create("adaptive-blend", new AttackOptions { Shape = shape });
+        var attack = (AdaptiveBlendAttack)AttackCatalog.Create("adaptive-blend", new AttackOptions { Shape = shape });
         var p = attack.Spec.Read<AdaptiveBlendAttack.Parameters>();
         Assert.Equal((0.15, 0.2, 16, 0.5, 0.003), (p.Alpha, p.TestAlpha, p.Pieces, p.MaskRate, p.CoverRate));
         Assert.Equal(0.003, attack.Spec.Rate);
@@ -212,7 +212,7 @@ public sealed class TriggerTests
     public void EngineNeutralBatchesGetTheSameTrigger()
     {
         var shape = new ImageShape(3, 8, 8);
-        var trigger = Attacks.Create("blended", new AttackOptions { Shape = shape }).Trigger;
+        var trigger = AttackCatalog.Create("blended", new AttackOptions { Shape = shape }).Trigger;
         var input = Fixtures.Ramp(2, shape);
         var batch = new Fire.Models.Layers.FloatBatch(Fixtures.Values(input), [2, 3, 8, 8]);
         var output = trigger.Apply(batch);

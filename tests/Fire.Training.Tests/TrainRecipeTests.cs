@@ -25,6 +25,16 @@ public class TrainRecipeTests
         Assert.StartsWith(named, e.Message);
     }
 
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.0)]
+    [InlineData(double.NaN)]
+    public void Label_smoothing_outside_zero_to_one_is_refused(double smoothing)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new TrainRecipe(1, LabelSmoothing: smoothing).Validate());
+        Assert.StartsWith("Label smoothing", e.Message);
+    }
+
     [Fact]
     public void Subset_is_seeded_sorted_and_distinct()
     {

@@ -40,6 +40,28 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Label_smoothing_mixes_the_cross_entropy_with_the_mean_negative_log_probability()
+    {
+        using var net = NewNet(TestData.MnistTrain(8), seed: 1);
+        using var trainer = new Trainer(net, Recipe with { LabelSmoothing = 0.2 });
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var images = rand(8, 1, 28, 28);
+        var labels = tensor(new long[] { 0, 1, 2, 3, 4, 5, 6, 7 });
+        net.eval(); // deterministic forward passes; Step leaves the mode alone
+        double expected;
+        using (no_grad())
+        {
+            var logProbabilities = nn.functional.log_softmax(net.call(images), 1);
+            var crossEntropy = -logProbabilities.gather(1, labels.unsqueeze(1)).mean();
+            var uniform = -logProbabilities.mean(); // the mean over classes and samples of -log p
+            expected = (0.8 * crossEntropy + 0.2 * uniform).item<float>();
+        }
+        var (lossSum, _) = trainer.Step(images, labels, learningRate: 0);
+        Assert.Equal(8 * expected, lossSum, 1e-4);
+    }
+
+    [Fact]
     public void The_same_seed_gives_identical_weights_and_another_seed_does_not()
     {
         var train = TestData.MnistTrain(256);

@@ -9,7 +9,7 @@ namespace Fire.Attacks.Kinds;
 
 /// <summary>
 /// One configured backdoor attack: its full specification, its test-time trigger, and how it trains a model
-/// to learn the backdoor. Built by <see cref="Attacks.Create"/> from options or rebuilt from a saved specification.
+/// to learn the backdoor. Built by <see cref="AttackCatalog.Create"/> from options or rebuilt from a saved specification.
 /// </summary>
 public abstract class BackdoorAttack
 {

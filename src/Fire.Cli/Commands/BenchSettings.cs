@@ -1,3 +1,4 @@
+using Fire.Attacks;
 using System.ComponentModel;
 using System.Globalization;
 using Fire.Data;
@@ -78,8 +79,8 @@ public sealed class BenchSettings : ComputeSettings
     public string Results { get; set; } = "runs/bench/results.json";
 
     [CommandOption("--model-cache <PATH>")]
-    [Description("Folder of cached backdoored models (default: runs/bench/models).")]
-    public string ModelCache { get; set; } = "runs/bench/models";
+    [Description("Model cache, shared with `fire attack report` and `fire defend-report` (default: runs/models).")]
+    public string ModelCache { get; set; } = Fire.Evaluation.Benchmark.ModelCache.DefaultFolder;
 
     [CommandOption("--force")]
     [Description("Recompute every cell of the matrix, even those already in the results file (cached models are reused).")]
@@ -96,7 +97,7 @@ public sealed class BenchSettings : ComputeSettings
         var matrix = new BenchmarkMatrix(
             List(Datasets, "--datasets").Select(d => Fire.Data.Datasets.Locate(d, Data).Name).ToList(),
             List(Models, "--models").Select(CanonicalArchitecture).ToList(),
-            List(Attacks, "--attacks").Select(Fire.Attacks.Attacks.Canonical).ToList(),
+            List(Attacks, "--attacks").Select(AttackCatalog.Canonical).ToList(),
             List(Defenses, "--defenses").Select(d => BenchmarkDefense.Parse(d).Name).ToList(),
             Numbers(Seeds, "--seeds"),
             new BenchmarkRecipe

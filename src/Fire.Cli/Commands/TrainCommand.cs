@@ -38,6 +38,10 @@ public sealed class TrainSettings : ComputeSettings
     [Description("SGD weight decay (default: 5e-4).")]
     public double? WeightDecay { get; set; }
 
+    [CommandOption("--label-smoothing <EPS>")]
+    [Description("Cross-entropy label smoothing in [0, 1) (default: 0).")]
+    public double? LabelSmoothing { get; set; }
+
     [CommandOption("--seed <N>")]
     [Description("Seed of initialisation, shuffling, augmentation, dropout and --subset (default: 0).")]
     public int? Seed { get; set; }
@@ -74,7 +78,7 @@ public sealed class TrainSettings : ComputeSettings
             var recipeOptions = new (string Name, object? Value)[]
             {
                 ("--dataset", Dataset), ("--model", Model), ("--epochs", Epochs), ("--batch-size", BatchSize), ("--lr", LearningRate),
-                ("--momentum", Momentum), ("--weight-decay", WeightDecay), ("--seed", Seed), ("--subset", Subset), ("--no-augment", NoAugment ? true : null),
+                ("--momentum", Momentum), ("--weight-decay", WeightDecay), ("--label-smoothing", LabelSmoothing), ("--seed", Seed), ("--subset", Subset), ("--no-augment", NoAugment ? true : null),
             }.Where(o => o.Value is not null).Select(o => o.Name).ToList();
             if (recipeOptions.Count > 0)
                 return ValidationResult.Error($"--resume continues the recipe stored in the checkpoint; leave out {string.Join(", ", recipeOptions)}.");
@@ -161,6 +165,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             LearningRate = settings.LearningRate ?? defaults.LearningRate,
             Momentum = settings.Momentum ?? defaults.Momentum,
             WeightDecay = settings.WeightDecay ?? defaults.WeightDecay,
+            LabelSmoothing = settings.LabelSmoothing ?? defaults.LabelSmoothing,
             Seed = settings.Seed ?? defaults.Seed,
             Augmentation = settings.NoAugment ? Augmentation.None : Datasets.DefaultAugmentation(dataset),
             MaxTrainSamples = settings.Subset,
@@ -205,7 +210,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             ? $"crop padding {a.CropPadding}{(a.HorizontalFlip ? " + flip" : "")}"
             : "no augmentation";
         return $"{recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")} over {images:N0} of {train.Count:N0} images, batch {recipe.BatchSize}, SGD lr {recipe.LearningRate} " +
-               $"(cosine per step), momentum {recipe.Momentum}, weight decay {recipe.WeightDecay}, seed {recipe.Seed}, {augmentation}.";
+               $"(cosine per step), momentum {recipe.Momentum}, weight decay {recipe.WeightDecay}{(recipe.LabelSmoothing > 0 ? $", label smoothing {recipe.LabelSmoothing}" : "")}, seed {recipe.Seed}, {augmentation}.";
     }
 
     private static Dictionary<string, double> EpochMetrics(EpochSummary epoch)

@@ -8,20 +8,19 @@ namespace Fire.Evaluation.Benchmark;
 
 /// <summary>
 /// The real backend: loads data sets by name (the last one stays in memory, the matrix runs data set by data set),
-/// builds each attack with BackdoorBench's defaults (all-to-one, target 0, the group's seed), and trains its model
+/// builds each attack with BackdoorBench's defaults (all-to-one, target 0, the group's seed; see
+/// <see cref="AttackCatalog.CreateForRun"/>), and trains its model
 /// with the recipe or reuses it from the <see cref="ModelCache"/>.
 /// </summary>
 public sealed class TorchBenchmarkBackend(ModelCache models, string? dataRoot = null) : IBenchmarkBackend
 {
-    public const int Target = 0;
-
     private (string Name, DataSplit Split)? _loaded;
 
     public IPreparedModel Prepare(BenchmarkGroup group, BenchmarkRecipe recipe, Action<string> status, CancellationToken cancellation)
     {
         var split = Load(group.Dataset, status);
-        var attack = Attacks.Attacks.Create(group.Attack, new AttackOptions { Shape = ImageShape.Of(split.Train), Target = Target, Seed = group.Seed });
         var trainRecipe = recipe.TrainRecipe(group.Dataset, group.Seed);
+        var attack = AttackCatalog.CreateForRun(group.Attack, ImageShape.Of(split.Train), group.Seed, group.Dataset, trainRecipe.Epochs);
         var hooks = new AttackTrainingHooks(new TrainingStatus(group.ToString(), status), status, Cancellation: cancellation);
         var (checkpoint, key) = models.GetOrTrain(group.Dataset, split, group.Architecture, attack, trainRecipe, hooks, status);
         return new PreparedTorchModel(checkpoint, key, split, recipe, group.Seed);

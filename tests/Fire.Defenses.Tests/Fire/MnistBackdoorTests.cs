@@ -23,7 +23,7 @@ public sealed class MnistBackdoor : IDisposable
     {
         var split = Datasets.Load("mnist", DataLocator.Resolve(null));
         Train = split.Train;
-        var attack = Attacks.Attacks.Create("badnets", new AttackOptions { Shape = ImageShape.Of(split.Train), Target = Target, Seed = 1 });
+        var attack = AttackCatalog.Create("badnets", new AttackOptions { Shape = ImageShape.Of(split.Train), Target = Target, Seed = 1 });
         Trigger = attack.Trigger;
         var net = Trainer.CreateModel(ModelZoo.Default, split.Train, split.Normalization, seed: 1);
         attack.Train(net, split.Train, new TrainRecipe(Epochs: 3, LearningRate: 0.05, Seed: 1, MaxTrainSamples: 4000));

@@ -9,7 +9,7 @@ public class ModelCacheKeyTests
     private static readonly ImageShape Mnist = new(1, 28, 28);
 
     private static AttackSpec Spec(string attack = "badnets", int seed = 0) =>
-        Attacks.Attacks.Create(attack, new AttackOptions { Shape = Mnist, Seed = seed }).Spec;
+        AttackCatalog.Create(attack, new AttackOptions { Shape = Mnist, Seed = seed }).Spec;
 
     private static string Key(BenchmarkRecipe recipe, string attack = "badnets", int seed = 0, string dataset = "mnist", string architecture = "small-cnn") =>
         ModelCache.Key(dataset, architecture, Spec(attack, seed), recipe.TrainRecipe(dataset, seed));
@@ -40,6 +40,25 @@ public class ModelCacheKeyTests
         Assert.NotEqual(key, Key(Recipe, attack: "blended"));
         Assert.NotEqual(key, Key(Recipe, architecture: "resnet20"));
         Assert.NotEqual(key, Key(Recipe, dataset: "fashion-mnist"));
+    }
+
+    [Fact]
+    public void The_reports_and_the_benchmark_name_the_same_model_alike()
+    {
+        // `fire attack report` trains with TrainRecipe's defaults and CreateForRun; `fire bench` with its recipe: one cache entry.
+        var bench = Recipe with { TrainSubset = null };
+        var reportRecipe = new Training.TrainRecipe(bench.Epochs, Seed: 0, Augmentation: Data.Datasets.DefaultAugmentation("mnist"));
+        var reportAttack = AttackCatalog.CreateForRun("badnets", Mnist, 0, "mnist", bench.Epochs).Spec;
+        Assert.Equal(ModelCache.Key("mnist", "small-cnn", reportAttack, reportRecipe), Key(bench));
+    }
+
+    [Fact]
+    public void Clean_keys_are_content_addressed_and_apart_from_attacks()
+    {
+        var recipe = Recipe.TrainRecipe("mnist", 0);
+        string key = ModelCache.CleanKey("mnist", "small-cnn", recipe);
+        Assert.Matches("^mnist-small-cnn-clean-[0-9a-f]{16}$", key);
+        Assert.NotEqual(key, ModelCache.CleanKey("mnist", "small-cnn", recipe with { Epochs = 4 }));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class AttackSettings : AttackParameterSettings
     public override ValidationResult Validate()
     {
         if (Dataset is null) return ValidationResult.Error("--dataset is required.");
-        if (Attack is null) return ValidationResult.Error($"--attack is required: one of {string.Join(", ", Fire.Attacks.Attacks.Names)}.");
+        if (Attack is null) return ValidationResult.Error($"--attack is required: one of {string.Join(", ", AttackCatalog.Names)}.");
         if (Epochs is null) return ValidationResult.Error("--epochs is required.");
         return base.Validate();
     }
@@ -82,14 +82,14 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
     public override int Execute(CommandContext context, AttackSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        string attackName = Fire.Attacks.Attacks.Canonical(settings.Attack!);
+        string attackName = AttackCatalog.Canonical(settings.Attack!);
         string dataset = Datasets.Locate(settings.Dataset!, settings.Data).Name;
         var split = settings.LoadData(console, settings.Dataset!);
-        var attack = Fire.Attacks.Attacks.Create(attackName, settings.ToOptions(attackName, ImageShape.Of(split.Train)));
+        var attack = AttackCatalog.Create(attackName, settings.ToOptions(attackName, ImageShape.Of(split.Train)));
         var recipe = settings.Recipe(dataset);
         string model = settings.Model ?? ModelZoo.Default;
         string output = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"{dataset}-{model}-{attackName}.pt"));
-        console.MarkupLineInterpolated($"Attack [bold]{attackName}[/] ({Fire.Attacks.Attacks.Summary(attackName)}) on [bold]{dataset}[/] with [bold]{model}[/], target {attack.Target}, rate {attack.Spec.Rate}{(attack.Spec.CleanLabel ? ", clean-label" : "")}, seed {attack.Spec.Seed}.");
+        console.MarkupLineInterpolated($"Attack [bold]{attackName}[/] ({AttackCatalog.Summary(attackName)}) on [bold]{dataset}[/] with [bold]{model}[/], target {attack.Target}, rate {attack.Spec.Rate}{(attack.Spec.CleanLabel ? ", clean-label" : "")}, seed {attack.Spec.Seed}.");
         console.MarkupLineInterpolated($"[grey]{AttackDescriptions.Recipe(recipe, split.Train.Count)}[/]");
 
         BackdoorRun run;

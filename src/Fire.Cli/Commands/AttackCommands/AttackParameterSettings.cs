@@ -122,7 +122,7 @@ public class AttackParameterSettings : ComputeSettings
     /// </summary>
     public AttackOptions ToOptions(string attack, ImageShape shape, bool onlyItsOwn = false)
     {
-        var own = Fire.Attacks.Attacks.Options(attack);
+        var own = AttackCatalog.Options(attack);
         T? Take<T>(string option, T? value) => !onlyItsOwn || own.Contains(option) ? value : default;
         return new AttackOptions
         {

@@ -58,8 +58,8 @@ public sealed class AttackPreviewCommand(IAnsiConsole console) : Command<AttackP
         var split = settings.LoadData(console, settings.Dataset!);
         string dataset = Datasets.Locate(settings.Dataset!, settings.Data).Name;
         var names = settings.Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
-            ? Fire.Attacks.Attacks.Names
-            : settings.Attacks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Fire.Attacks.Attacks.Canonical).ToList();
+            ? AttackCatalog.Names
+            : settings.Attacks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AttackCatalog.Canonical).ToList();
         CheckParametersAreUsed(settings, names);
         foreach (string name in names)
         {
@@ -68,7 +68,7 @@ public sealed class AttackPreviewCommand(IAnsiConsole console) : Command<AttackP
                 console.MarkupLine("[yellow]iad[/]: skipped; its trigger comes from a trained generator. Train one with `fire attack --attack iad` and preview it with --from.");
                 continue;
             }
-            var attack = Fire.Attacks.Attacks.Create(name, settings.ToOptions(name, ImageShape.Of(split.Test), onlyItsOwn: true));
+            var attack = AttackCatalog.Create(name, settings.ToOptions(name, ImageShape.Of(split.Test), onlyItsOwn: true));
             Write(settings, split.Test, attack, $"{dataset}-{name}.png");
         }
         return 0;
@@ -118,7 +118,7 @@ public sealed class AttackPreviewCommand(IAnsiConsole console) : Command<AttackP
     private static void CheckParametersAreUsed(AttackPreviewSettings settings, IReadOnlyList<string> names)
     {
         var given = settings.ToOptions(names[0], new ImageShape(1, 1, 1)).GivenParameters();
-        var unused = given.Where(option => !names.Any(name => Fire.Attacks.Attacks.Options(name).Contains(option))).ToArray();
+        var unused = given.Where(option => !names.Any(name => AttackCatalog.Options(name).Contains(option))).ToArray();
         if (unused.Length > 0)
             throw new ArgumentException($"None of the previewed attacks ({string.Join(", ", names)}) takes {string.Join(", ", unused)}.");
     }

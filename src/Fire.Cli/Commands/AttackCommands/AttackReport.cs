@@ -14,7 +14,7 @@ public static class AttackReport
     public sealed record Row(AttackSpec Spec, AttackMetrics Metrics, double CleanModelAsr, double Seconds);
 
     public sealed record Section(string Dataset, string Model, TrainRecipe Recipe, int TrainCount, double CleanAccuracy, double CleanSeconds,
-        IReadOnlyList<Row> Rows, Func<string, int?> MaskEpochs);
+        IReadOnlyList<Row> Rows);
 
     /// <summary>BackdoorBench's leaderboard, PreAct-ResNet18, no defense: CA / ASR / RA in % (from shared/notes/method.md).</summary>
     private static readonly Dictionary<(string Dataset, string Attack), (double Ca, double Asr, double Ra)> BackdoorBench = new()
@@ -67,8 +67,8 @@ public static class AttackReport
         md.AppendLine($"## {s.Dataset}, {s.Model}");
         md.AppendLine();
         md.AppendLine($"Recipe, the same for the clean model and every attack: {AttackDescriptions.Recipe(s.Recipe, s.TrainCount)}.");
-        if (s.Rows.FirstOrDefault(r => r.Spec.Attack == IadAttack.Kind) is not null)
-            md.AppendLine(Invariant($"IAD pre-trains its mask network for {AttackDescriptions.Count(s.MaskEpochs(IadAttack.Kind) ?? 0, "epoch")} first (BackdoorBench: 25)."));
+        if (s.Rows.FirstOrDefault(r => r.Spec.Attack == IadAttack.Kind) is { } iad)
+            md.AppendLine(Invariant($"IAD pre-trains its mask network for {AttackDescriptions.Count(iad.Spec.Read<IadAttack.Parameters>().MaskEpochs, "epoch")} first (BackdoorBench: 25)."));
         md.AppendLine(Invariant($"BackdoorBench's reference: PreAct-ResNet18, {TrainRecipe.BackdoorBench(s.Dataset).Epochs} epochs on the full training set, same SGD settings."));
         md.AppendLine();
         md.AppendLine("| model | CA | CA vs clean | ASR | PA | clean model ASR | poisoned training images | training time | target | BackdoorBench CA / ASR / RA |");
@@ -95,7 +95,7 @@ public static class AttackReport
         md.AppendLine("| attack | trigger | rate, labels | parameters |");
         md.AppendLine("|---|---|---|---|");
         foreach (var spec in sections.SelectMany(s => s.Rows).Select(r => r.Spec).DistinctBy(spec => spec.Attack))
-            md.AppendLine(Invariant($"| {spec.Attack} | {Fire.Attacks.Attacks.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")} | {Parameters(spec.Parameters)} |"));
+            md.AppendLine(Invariant($"| {spec.Attack} | {AttackCatalog.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")} | {Parameters(spec.Parameters)} |"));
         md.AppendLine();
     }
 

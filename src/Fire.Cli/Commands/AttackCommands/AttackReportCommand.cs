@@ -3,6 +3,7 @@ using Fire.Attacks;
 using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Data;
+using Fire.Evaluation.Benchmark;
 using Fire.Models;
 using Fire.Training;
 using Spectre.Console;
@@ -41,8 +42,8 @@ public sealed class AttackReportSettings : ComputeSettings
     public int? MaskEpochs { get; set; }
 
     [CommandOption("--runs <DIR>")]
-    [Description("Folder of the trained models, reused when their recipe and attack match (default: runs/attack-report).")]
-    public string Runs { get; set; } = Path.Combine("runs", "attack-report");
+    [Description("Model cache shared with `fire defend-report` and `fire bench`: a model is reused when its recipe and attack match (default: runs/models).")]
+    public string Runs { get; set; } = ModelCache.DefaultFolder;
 
     [CommandOption("--out <PATH>")]
     [Description("Markdown report to write (default: docs/attacks.md).")]
@@ -54,14 +55,10 @@ public sealed class AttackReportSettings : ComputeSettings
         : base.Validate();
 
     public IReadOnlyList<string> AttackNames => Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
-        ? Fire.Attacks.Attacks.Names
-        : List(Attacks).Select(Fire.Attacks.Attacks.Canonical).ToList();
+        ? AttackCatalog.Names
+        : List(Attacks).Select(AttackCatalog.Canonical).ToList();
 
     public static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>IAD's mask pre-training, scaled from BackdoorBench's 25 epochs as the training epochs are scaled.</summary>
-    public int IadMaskEpochs(string dataset) => MaskEpochs
-        ?? Math.Clamp((int)Math.Round(25.0 * Epochs!.Value / TrainRecipe.BackdoorBench(dataset).Epochs), 1, 25);
 
     /// <summary>The command line that reproduces this report.</summary>
     public string CommandLine() => string.Join(' ', new[]
@@ -95,20 +92,18 @@ public sealed class AttackReportCommand(IAnsiConsole console) : Command<AttackRe
             {
                 cancellation.ThrowIfCancellationRequested();
                 console.MarkupLineInterpolated($"[bold]{dataset} / {model}[/]: {AttackDescriptions.Recipe(recipe, split.Train.Count)}");
-                var runs = new ReportRuns(console, settings.Runs, dataset, model, split, recipe, cancellation);
+                var runs = new ReportRuns(console, new ModelCache(settings.Runs), dataset, model, split, recipe, cancellation);
                 using var clean = runs.Clean();
                 var rows = new List<AttackReport.Row>();
                 foreach (string name in attacks)
                 {
-                    var options = new AttackOptions { Shape = ImageShape.Of(split.Train), Seed = settings.Seed,
-                        MaskEpochs = name == IadAttack.Kind ? settings.IadMaskEpochs(dataset) : null };
-                    var (attack, metrics, seconds) = runs.Attack(Fire.Attacks.Attacks.Create(name, options));
+                    using var attacked = runs.Attack(AttackCatalog.CreateForRun(name, ImageShape.Of(split.Train), settings.Seed, dataset, recipe.Epochs, settings.MaskEpochs));
+                    var attack = attacked.Checkpoint;
                     double cleanModelAsr = AttackMetrics.Measure(clean.Net, split.Test, attack.Trigger, attack.Target).AttackSuccessRate;
-                    rows.Add(new AttackReport.Row(attack.Spec, metrics, cleanModelAsr, seconds));
-                    console.MarkupLineInterpolated($"  {name}: {metrics}");
+                    rows.Add(new AttackReport.Row(attack.Spec, attacked.Metrics, cleanModelAsr, attacked.Seconds));
+                    console.MarkupLineInterpolated($"  {name}: {attacked.Metrics}");
                 }
-                sections.Add(new AttackReport.Section(dataset, model, recipe, split.Train.Count, clean.Accuracy, clean.Seconds, rows,
-                    name => name == IadAttack.Kind ? settings.IadMaskEpochs(dataset) : null));
+                sections.Add(new AttackReport.Section(dataset, model, recipe, split.Train.Count, clean.Accuracy, clean.Seconds, rows));
             }
         }
         string output = Path.GetFullPath(settings.Out);

@@ -1,7 +1,7 @@
 using Fire.Attacks;
 using Fire.Attacks.Kinds;
-using Fire.Attacks.Specs;
 using Fire.Data;
+using Fire.Evaluation.Benchmark;
 using Fire.Models;
 using Fire.Training;
 using Spectre.Console;
@@ -9,10 +9,11 @@ using Spectre.Console;
 namespace Fire.Cli.Commands.AttackCommands;
 
 /// <summary>
-/// The models of one report section (data set, architecture, recipe), trained on demand and cached as checkpoints:
-/// a checkpoint is reused when its recipe, and for a backdoored one its attack specification, match the request.
+/// The models of one report section (data set, architecture, recipe), trained on demand under a progress bar and kept
+/// in the shared <see cref="ModelCache"/>, so that <c>fire attack report</c>, <c>fire defend-report</c> and
+/// <c>fire bench</c> train each model once.
 /// </summary>
-public sealed class ReportRuns(IAnsiConsole console, string folder, string dataset, string model, DataSplit split, TrainRecipe recipe,
+public sealed class ReportRuns(IAnsiConsole console, ModelCache cache, string dataset, string model, DataSplit split, TrainRecipe recipe,
     CancellationToken cancellation)
 {
     private const string SecondsKey = "train_seconds";
@@ -24,13 +25,19 @@ public sealed class ReportRuns(IAnsiConsole console, string folder, string datas
         public void Dispose() => Net.Dispose();
     }
 
+    /// <summary>A backdoored model (dispose it), its figures and its training time in seconds.</summary>
+    public sealed record AttackedModel(BackdoorCheckpoint Checkpoint, AttackMetrics Metrics, double Seconds) : IDisposable
+    {
+        public void Dispose() => Checkpoint.Dispose();
+    }
+
     public CleanModel Clean()
     {
-        string path = PathOf("clean");
-        if (Cached(path, info => info.Attack is null && info.Metrics.ContainsKey(AccuracyKey)) is { } info)
+        string path = cache.PathFor(ModelCache.CleanKey(dataset, model, recipe));
+        if (ModelCache.IsComplete(path) && Checkpoint.ReadInfo(path) is { } info && info.Metrics.TryGetValue(AccuracyKey, out double cached))
         {
             console.MarkupLineInterpolated($"  clean: reusing {path}");
-            return new CleanModel(Checkpoint.Load(path).Net, info.Metrics[AccuracyKey], info.Metrics.GetValueOrDefault(SecondsKey));
+            return new CleanModel(Checkpoint.Load(path).Net, cached, info.Metrics.GetValueOrDefault(SecondsKey));
         }
         var net = Trainer.CreateModel(model, split.Train, split.Normalization, recipe.Seed);
         using var trainer = new Trainer(net, recipe);
@@ -42,52 +49,22 @@ public sealed class ReportRuns(IAnsiConsole console, string folder, string datas
         return new CleanModel(net, accuracy, result.Duration.TotalSeconds);
     }
 
-    /// <summary>The trained attack (from the cache or trained now), its figures and its training time in seconds.</summary>
-    public (BackdoorAttack Attack, AttackMetrics Metrics, double Seconds) Attack(BackdoorAttack fresh)
+    /// <summary>The model backdoored by <paramref name="fresh"/> with this recipe: from the cache, or trained now.</summary>
+    public AttackedModel Attack(BackdoorAttack fresh)
     {
-        string path = PathOf(fresh.Name);
-        if (Cached(path, info => info.Attack is not null && SameAttack(info, fresh.Spec)) is { } info && AttackMetrics.From(info.Metrics) is { } cached)
+        string key = ModelCache.Key(dataset, model, fresh.Spec, recipe);
+        if (cache.TryLoad(key) is { } cached)
         {
-            try
+            if (AttackMetrics.From(cached.Info.Metrics) is { } metrics)
             {
-                var attack = BackdoorCheckpoint.LoadAttack(info, path);
-                console.MarkupLineInterpolated($"  {fresh.Name}: reusing {path}");
-                return (attack, cached, info.Metrics.GetValueOrDefault(SecondsKey));
+                console.MarkupLineInterpolated($"  {fresh.Name}: reusing {cache.PathFor(key)}");
+                return new AttackedModel(cached, metrics, cached.Info.Metrics.GetValueOrDefault(SecondsKey));
             }
-            catch (Exception e) when (e is InvalidDataException or IOException)
-            {
-                console.MarkupLineInterpolated($"  [yellow]{fresh.Name}: retraining[/], the cached attack cannot be loaded: {e.Message}");
-            }
+            cached.Dispose();
         }
-        var run = TrainingProgressView.Run(console, (progress, status) =>
-            BackdoorTraining.Run(dataset, split, model, fresh, recipe, path, new AttackTrainingHooks(progress, status, Cancellation: cancellation)));
-        using var net = run.Net;
-        return (fresh, run.Metrics, run.Training.Duration.TotalSeconds);
-    }
-
-    private string PathOf(string name) => Path.GetFullPath(Path.Combine(folder, $"{dataset}-{model}-{name}.pt"));
-
-    /// <summary>The sidecar of a finished checkpoint at <paramref name="path"/> trained by this recipe, if it also passes <paramref name="matches"/>.</summary>
-    private CheckpointInfo? Cached(string path, Func<CheckpointInfo, bool> matches)
-    {
-        if (!File.Exists(path) || !File.Exists(Checkpoint.SidecarPath(path))) return null;
-        try
-        {
-            var info = Checkpoint.ReadInfo(path);
-            return info.Recipe == recipe && info.EpochsDone == recipe.Epochs && info.Architecture.Equals(model, StringComparison.OrdinalIgnoreCase)
-                   && matches(info) ? info : null;
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Same attack, parameters and seed: the specification without what training added.</summary>
-    private static bool SameAttack(CheckpointInfo info, AttackSpec requested)
-    {
-        var stored = AttackSpec.FromJson(info.Attack!, "a cached checkpoint");
-        static string Request(AttackSpec spec) => (spec with { Poisoning = null, Weights = null }).ToJsonString();
-        return Request(stored) == Request(requested);
+        var run = TrainingProgressView.Run(console, (progress, status) => BackdoorTraining.Run(dataset, split, model, fresh, recipe, cache.PathFor(key),
+            new AttackTrainingHooks(progress, status, Cancellation: cancellation)));
+        run.Net.Dispose(); // reloaded so that a new model and a cached one are rebuilt alike
+        return new AttackedModel(cache.TryLoad(key)!, run.Metrics, run.Training.Duration.TotalSeconds);
     }
 }

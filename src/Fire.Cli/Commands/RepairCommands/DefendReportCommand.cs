@@ -6,6 +6,7 @@ using Fire.Attacks.Specs;
 using Fire.Cli.Commands.AttackCommands;
 using Fire.Data;
 using Fire.Defenses.LatentRepair;
+using Fire.Evaluation.Benchmark;
 using Fire.Evaluation.Plots;
 using Fire.Evaluation.Repair;
 using Fire.Models;
@@ -46,8 +47,8 @@ public sealed class DefendReportSettings : FireSettings
     public bool NoAugmentationCheck { get; set; }
 
     [CommandOption("--runs <DIR>")]
-    [Description("Backdoored model cache, shared with `fire attack report` (default: runs/attack-report).")]
-    public string Runs { get; set; } = Path.Combine("runs", "attack-report");
+    [Description("Model cache shared with `fire attack report` and `fire bench` (default: runs/models).")]
+    public string Runs { get; set; } = ModelCache.DefaultFolder;
 
     [CommandOption("--out <PATH>")]
     [Description("Markdown to write (default: docs/fire.md); plots go to a folder named like it without .md.")]
@@ -78,11 +79,10 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
     {
         settings.ApplyThreads();
         var attackNames = settings.Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
-            ? Fire.Attacks.Attacks.Names
-            : FireSettings.List(settings.Attacks).Select(Fire.Attacks.Attacks.Canonical).ToList();
+            ? AttackCatalog.Names
+            : FireSettings.List(settings.Attacks).Select(AttackCatalog.Canonical).ToList();
         string output = Path.GetFullPath(settings.Out);
         string plotFolder = Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output));
-        var attackSettings = new AttackReportSettings { Epochs = settings.Epochs, MaskEpochs = settings.MaskEpochs };
         var sections = new List<FireReport.Section>();
         var plots = new List<string>();
         foreach (string datasetArgument in FireSettings.List(settings.Datasets))
@@ -94,16 +94,14 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
             recipe.Validate();
             foreach (string model in FireSettings.List(settings.Models))
             {
-                var runs = new ReportRuns(console, settings.Runs, dataset, model, split, recipe, cancellation);
+                var runs = new ReportRuns(console, new ModelCache(settings.Runs), dataset, model, split, recipe, cancellation);
                 var rows = new List<FireReport.Row>();
                 foreach (string name in attackNames)
                 {
                     cancellation.ThrowIfCancellationRequested();
                     console.Write(new Rule($"[bold]{dataset} / {model} / {name}[/]").LeftJustified());
-                    var options = new AttackOptions { Shape = ImageShape.Of(split.Train), Seed = settings.Seed,
-                        MaskEpochs = name == IadAttack.Kind ? attackSettings.IadMaskEpochs(dataset) : null };
-                    runs.Attack(Fire.Attacks.Attacks.Create(name, options));
-                    using var checkpoint = BackdoorCheckpoint.Load(Path.Combine(settings.Runs, $"{dataset}-{model}-{name}.pt"));
+                    using var attacked = runs.Attack(AttackCatalog.CreateForRun(name, ImageShape.Of(split.Train), settings.Seed, dataset, recipe.Epochs, settings.MaskEpochs));
+                    var checkpoint = attacked.Checkpoint;
                     using var layered = new TorchLayeredModel(checkpoint.Net);
                     var variants = Variants(settings, name).ToDictionary(v => v.Name, v =>
                     {

@@ -56,7 +56,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         console.Write(new Rule("[bold]1. A backdoored model[/]").LeftJustified());
         using var checkpoint = Backdoored(dataset, split, recipe, checkpointPath, cancellation);
         using var model = new TorchLayeredModel(checkpoint.Net);
-        console.MarkupLineInterpolated($"{ModelZoo.Default} on {dataset}, poisoned with BadNets ({Fire.Attacks.Attacks.Summary(BadNetsAttack.Kind)}): every triggered image should become class {checkpoint.Target} ([italic]{split.Train.ClassNames[checkpoint.Target]}[/]).");
+        console.MarkupLineInterpolated($"{ModelZoo.Default} on {dataset}, poisoned with BadNets ({AttackCatalog.Summary(BadNetsAttack.Kind)}): every triggered image should become class {checkpoint.Target} ([italic]{split.Train.ClassNames[checkpoint.Target]}[/]).");
 
         console.Write(new Rule("[bold]2. FIRE: estimate the trigger direction, repair latents at inference[/]").LeftJustified());
         console.MarkupLineInterpolated($"The defender holds {settings.Clean} clean training images and sees triggered ones arrive, one batch at a time; the test split is used only to measure.");
@@ -87,7 +87,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
             return cached;
         }
         console.MarkupLineInterpolated($"[grey]Training it now ({recipe.Epochs} epochs on {recipe.MaxTrainSamples?.ToString("N0") ?? "all"} images, 10% poisoned); cached at {path}.[/]");
-        var attack = Fire.Attacks.Attacks.Create(BadNetsAttack.Kind, new AttackOptions { Shape = ImageShape.Of(split.Train) });
+        var attack = AttackCatalog.Create(BadNetsAttack.Kind, new AttackOptions { Shape = ImageShape.Of(split.Train) });
         var run = TrainingProgressView.Run(console, (progress, status) =>
             BackdoorTraining.Run(dataset, split, ModelZoo.Default, attack, recipe, path, new AttackTrainingHooks(progress, status, Cancellation: cancellation)));
         run.Net.Dispose();

@@ -1,10 +1,11 @@
 using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
+using Fire.Training;
 
 namespace Fire.Attacks;
 
 /// <summary>The attacks Fire knows, by name: build one from options, or rebuild one from a saved specification.</summary>
-public static class Attacks
+public static class AttackCatalog
 {
     private sealed record Kind(string Name, string[] Aliases, string Summary, string[] Options,
         Func<AttackOptions, BackdoorAttack> Create, Func<AttackSpec, string, BackdoorAttack> Restore);
@@ -49,6 +50,21 @@ public static class Attacks
             throw new ArgumentException(
                 $"The {kind.Name} attack does not take {string.Join(", ", foreign)}. Its parameters: {(kind.Options.Length == 0 ? "none" : string.Join(", ", kind.Options))}.");
         return kind.Create(options);
+    }
+
+    /// <summary>
+    /// An attack at BackdoorBench's defaults for a training run of <paramref name="epochs"/> epochs on
+    /// <paramref name="dataset"/>: IAD's mask pre-training (25 epochs of BackdoorBench's 100 on CIFAR-10, of 50
+    /// elsewhere) is scaled like the training, unless <paramref name="maskEpochs"/> is given. The reports and the
+    /// benchmark build their attacks here, so that they share trained models.
+    /// </summary>
+    public static BackdoorAttack CreateForRun(string name, ImageShape shape, int seed, string dataset, int epochs, int? maskEpochs = null)
+    {
+        string canonical = Canonical(name);
+        int? scaledMask = canonical == IadAttack.Kind
+            ? maskEpochs ?? Math.Clamp((int)Math.Round(25.0 * epochs / TrainRecipe.BackdoorBench(dataset).Epochs), 1, 25)
+            : null;
+        return Create(canonical, new AttackOptions { Shape = shape, Seed = seed, MaskEpochs = scaledMask });
     }
 
     /// <summary>
