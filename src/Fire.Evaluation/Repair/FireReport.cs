@@ -7,8 +7,12 @@ namespace Fire.Evaluation.Repair;
 /// <summary>The markdown of docs/fire.md: FIRE against every attack, paired and unpaired, k = 10 and 100, with latency.</summary>
 public static class FireReport
 {
-    /// <summary>One attack on one model: the experiments run on it (keyed by variant name, e.g. "unpaired").</summary>
-    public sealed record Row(string Attack, IReadOnlyDictionary<string, FireExperimentResult> Variants);
+    /// <summary>
+    /// One attack on one model: the experiments run on it (keyed by variant name, e.g. "unpaired"), and the clean-model PA:
+    /// the accuracy of a clean model (same recipe) on the triggered test images, how much of the class the trigger leaves
+    /// to a model that never learnt it. A reference, not a bound: a backdoored model can see past its own trigger better.
+    /// </summary>
+    public sealed record Row(string Attack, IReadOnlyDictionary<string, FireExperimentResult> Variants, double? CleanModelPa = null);
 
     public sealed record Section(string Dataset, string Model, string Recipe, IReadOnlyList<Row> Rows);
 
@@ -69,11 +73,14 @@ public static class FireReport
         md.AppendLine();
         md.AppendLine($"Backdoored models: {section.Recipe}.");
         md.AppendLine();
-        md.AppendLine("CA / ASR / PA in %. Undefended first, then FIRE with k observed poisoned samples.");
+        md.AppendLine("CA / ASR / PA in %. Undefended first; then *clean-model PA*, a clean model of the same recipe on the triggered test images (whole");
+        md.AppendLine("test split): how much of the class a trigger leaves to a model that never learnt it, low where the trigger hides the image (a");
+        md.AppendLine("strong blend, SIG's stripes). A reference for PA, not a bound: a backdoored model can see past its own trigger better, so a");
+        md.AppendLine("repair may exceed it. Then FIRE with k observed poisoned samples.");
         md.AppendLine();
         var variants = new[] { Unpaired, Paired };
-        var header = new StringBuilder("| attack | undefended |");
-        var rule = new StringBuilder("|---|---|");
+        var header = new StringBuilder("| attack | undefended | clean-model PA |");
+        var rule = new StringBuilder("|---|---|---|");
         foreach (var variant in variants)
         foreach (int k in ReportedK)
         {
@@ -87,7 +94,7 @@ public static class FireReport
         foreach (var row in section.Rows)
         {
             var reference = row.Variants.Values.First();
-            var line = new StringBuilder($"| {row.Attack} | {Figures(reference.Undefended)} |");
+            var line = new StringBuilder($"| {row.Attack} | {Figures(reference.Undefended)} | {(row.CleanModelPa is double c ? Invariant($"{100 * c:F1}") : "-")} |");
             foreach (var variant in variants)
             foreach (int k in ReportedK)
                 line.Append($" {(At(row, variant, k) is { } m ? Figures(m) : "-")} |");
@@ -162,6 +169,9 @@ public static class FireReport
         md.AppendLine("- **Gating** keeps clean inputs untouched (only about 1% of clean inputs exceed the 0.99 clean quantile), which is why CA barely moves");
         md.AppendLine("  whenever a gated mode is chosen; ungated translation moves every input and is chosen only when the clean guard allows it.");
         md.AppendLine("- **Small k**: with few observed samples the direction is noisy; the cross-validated choice avoids plans that only fit those samples.");
+        md.AppendLine("- **PA beside clean-model PA.** The PA target (within 10 points of the undefended CA) assumes the triggered image still shows its");
+        md.AppendLine("  class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed part");
+        md.AppendLine("  of the evidence, and repairing the backdoor's direction cannot bring it back; read FIRE's PA against that column.");
         md.AppendLine();
     }
 

@@ -68,10 +68,10 @@ public class FireExperimentPartsTests
         var good = new BackdoorMetrics(0.895, 0.02, 0.85);
         var result = new FireExperimentResult("toy/test", 0, 100, false, undefended, good, "conv2: gated, alpha 1", null,
             [new StreamingPoint(10, new BackdoorMetrics(0.9, 0.3, 0.6), "p", 0), new StreamingPoint(100, good, "p", 0)], null, null);
-        var section = new FireReport.Section("toy", "small-cnn", "1 epoch", [new FireReport.Row("badnets", new Dictionary<string, FireExperimentResult> { [FireReport.Unpaired] = result })]);
+        var section = new FireReport.Section("toy", "small-cnn", "1 epoch", [new FireReport.Row("badnets", new Dictionary<string, FireExperimentResult> { [FireReport.Unpaired] = result }, CleanModelPa: 0.877)]);
         string md = FireReport.Markdown("fire defend-report --datasets toy", [section], []);
         Assert.Contains("fire defend-report --datasets toy", md);
-        Assert.Contains("| badnets | 90.0 / 100.0 / 0.0 | 90.0 / 30.0 / 60.0 | 89.5 / 2.0 / 85.0 | - | - | conv2: gated, alpha 1 | PA ✓ ASR ✓ CA ✓ |", md);
+        Assert.Contains("| badnets | 90.0 / 100.0 / 0.0 | 87.7 | 90.0 / 30.0 / 60.0 | 89.5 / 2.0 / 85.0 | - | - | conv2: gated, alpha 1 | PA ✓ ASR ✓ CA ✓ |", md);
 
         string folder = Directory.CreateTempSubdirectory("fire-plots-").FullName;
         try

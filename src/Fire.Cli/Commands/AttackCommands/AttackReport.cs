@@ -11,7 +11,9 @@ namespace Fire.Cli.Commands.AttackCommands;
 /// <summary>The markdown of <c>fire attack report</c>: our figures, the targets, BackdoorBench's figures, and why they differ.</summary>
 public static class AttackReport
 {
-    public sealed record Row(AttackSpec Spec, AttackMetrics Metrics, double CleanModelAsr, double Seconds);
+    /// <param name="CleanModel">The clean model's figures on this attack's poisoned test set: its ASR is what the trigger does without a
+    /// backdoor, its PA how much of the class the trigger leaves to a model that never learnt it.</param>
+    public sealed record Row(AttackSpec Spec, AttackMetrics Metrics, AttackMetrics CleanModel, double Seconds);
 
     public sealed record Section(string Dataset, string Model, TrainRecipe Recipe, int TrainCount, double CleanAccuracy, double CleanSeconds,
         IReadOnlyList<Row> Rows);
@@ -52,8 +54,9 @@ public static class AttackReport
         md.AppendLine();
         md.AppendLine("**Figures** (BackdoorBench's definitions). CA: accuracy on the clean test set. The poisoned test set holds the test images whose true");
         md.AppendLine("class is not the target, with the trigger applied and stored as bytes; ASR: share of it predicted as the target; PA: share predicted as");
-        md.AppendLine("the true class (BackdoorBench's RA). *Clean model ASR*: the same trigger on the clean model, the share that lands on the target without");
-        md.AppendLine("any backdoor. **Targets** (the issue's): ASR at least 90% with CA within 2 points of the clean model for BadNets, Blended, WaNet and");
+        md.AppendLine("the true class (BackdoorBench's RA). *Clean model ASR / PA*: the same poisoned test set on the clean model: the share that lands on the target without");
+        md.AppendLine("any backdoor, and the share it still classifies correctly: how much of the class the trigger leaves to a model that never learnt it");
+        md.AppendLine("(a strong blend or SIG's stripes hide much of the image; a reference for a defense's PA, not a bound). **Targets** (the issue's): ASR at least 90% with CA within 2 points of the clean model for BadNets, Blended, WaNet and");
         md.AppendLine("IAD; ASR at least 80% for SIG. Adaptive-Blend is a stress test for defenses, with no target. All attacks are all-to-one to class 0.");
         md.AppendLine();
         foreach (var section in sections) AppendSection(md, section);
@@ -71,7 +74,7 @@ public static class AttackReport
             md.AppendLine(Invariant($"IAD pre-trains its mask network for {AttackDescriptions.Count(iad.Spec.Read<IadAttack.Parameters>().MaskEpochs, "epoch")} first (BackdoorBench: 25)."));
         md.AppendLine(Invariant($"BackdoorBench's reference: PreAct-ResNet18, {TrainRecipe.BackdoorBench(s.Dataset).Epochs} epochs on the full training set, same SGD settings."));
         md.AppendLine();
-        md.AppendLine("| model | CA | CA vs clean | ASR | PA | clean model ASR | poisoned training images | training time | target | BackdoorBench CA / ASR / RA |");
+        md.AppendLine("| model | CA | CA vs clean | ASR | PA | clean model ASR / PA | poisoned training images | training time | target | BackdoorBench CA / ASR / RA |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|:---:|---|");
         md.AppendLine(Invariant($"| clean | {Percent(s.CleanAccuracy)} | | | | | none | {Duration(s.CleanSeconds)} | | |"));
         foreach (var row in s.Rows)
@@ -80,7 +83,7 @@ public static class AttackReport
             double drop = 100 * (s.CleanAccuracy - m.CleanAccuracy);
             string reference = BackdoorBench.TryGetValue((s.Dataset, row.Spec.Attack), out var b) ? Invariant($"{b.Ca:F2} / {b.Asr:F2} / {b.Ra:F2}") : "n/a";
             md.AppendLine(Invariant(
-                $"| {row.Spec.Attack} | {Percent(m.CleanAccuracy)} | {-drop:+0.00;-0.00;0.00} | {Percent(m.AttackSuccessRate)} | {Percent(m.PoisonedAccuracy)} | {Percent(row.CleanModelAsr)} | {Poisoned(row.Spec)} | {Duration(row.Seconds)} | {Verdict(row, drop)} | {reference} |"));
+                $"| {row.Spec.Attack} | {Percent(m.CleanAccuracy)} | {-drop:+0.00;-0.00;0.00} | {Percent(m.AttackSuccessRate)} | {Percent(m.PoisonedAccuracy)} | {Percent(row.CleanModel.AttackSuccessRate)} / {Percent(row.CleanModel.PoisonedAccuracy)} | {Poisoned(row.Spec)} | {Duration(row.Seconds)} | {Verdict(row, drop)} | {reference} |"));
         }
         md.AppendLine();
     }

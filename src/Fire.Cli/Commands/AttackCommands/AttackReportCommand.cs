@@ -99,8 +99,8 @@ public sealed class AttackReportCommand(IAnsiConsole console) : Command<AttackRe
                 {
                     using var attacked = runs.Attack(AttackCatalog.CreateForRun(name, ImageShape.Of(split.Train), settings.Seed, dataset, recipe.Epochs, settings.MaskEpochs));
                     var attack = attacked.Checkpoint;
-                    double cleanModelAsr = AttackMetrics.Measure(clean.Net, split.Test, attack.Trigger, attack.Target).AttackSuccessRate;
-                    rows.Add(new AttackReport.Row(attack.Spec, attacked.Metrics, cleanModelAsr, attacked.Seconds));
+                    var cleanModel = AttackMetrics.Measure(clean.Net, split.Test, attack.Trigger, attack.Target);
+                    rows.Add(new AttackReport.Row(attack.Spec, attacked.Metrics, cleanModel, attacked.Seconds));
                     console.MarkupLineInterpolated($"  {name}: {attacked.Metrics}");
                 }
                 sections.Add(new AttackReport.Section(dataset, model, recipe, split.Train.Count, clean.Accuracy, clean.Seconds, rows));
