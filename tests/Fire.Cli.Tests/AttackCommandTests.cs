@@ -90,7 +90,10 @@ public sealed class AttackCommandTests : IDisposable
         Assert.Contains($"fire attack report --datasets mnist --models small-cnn --attacks badnets --epochs 1 --subset 300 --seed 0 --out {report}", markdown);
         Assert.Contains("| clean |", markdown);
         Assert.Contains("| badnets |", markdown);
-        Assert.True(File.Exists(Path.Combine(runs, "mnist-small-cnn-badnets.pt")));
+        // One content-addressed entry per model in the shared cache: the clean model and the backdoored one, each with its sidecar.
+        Assert.Single(Directory.GetFiles(runs, "mnist-small-cnn-clean-*.pt"));
+        Assert.Single(Directory.GetFiles(runs, "mnist-small-cnn-badnets-*.pt"));
+        Assert.Equal(2, Directory.GetFiles(runs, "*.pt.json").Length);
 
         (code, output) = Fire(arguments);
         Assert.True(code == 0, output);
