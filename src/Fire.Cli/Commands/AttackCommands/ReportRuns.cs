@@ -52,19 +52,17 @@ public sealed class ReportRuns(IAnsiConsole console, ModelCache cache, string da
     /// <summary>The model backdoored by <paramref name="fresh"/> with this recipe: from the cache, or trained now.</summary>
     public AttackedModel Attack(BackdoorAttack fresh)
     {
-        string key = ModelCache.Key(dataset, model, fresh.Spec, recipe);
-        if (cache.TryLoad(key) is { } cached)
+        string path = cache.PathFor(ModelCache.Key(dataset, model, fresh.Spec, recipe));
+        bool cached = ModelCache.IsComplete(path);
+        var (checkpoint, _) = TrainingProgressView.Run(console, (progress, status) => cache.GetOrTrain(dataset, split, model, fresh, recipe,
+            new AttackTrainingHooks(progress, status, Cancellation: cancellation), status));
+        console.MarkupLineInterpolated($"  {fresh.Name}: {(cached ? "reusing" : "trained, saved")} {path}");
+        var metrics = AttackMetrics.From(checkpoint.Info.Metrics);
+        if (metrics is null)
         {
-            if (AttackMetrics.From(cached.Info.Metrics) is { } metrics)
-            {
-                console.MarkupLineInterpolated($"  {fresh.Name}: reusing {cache.PathFor(key)}");
-                return new AttackedModel(cached, metrics, cached.Info.Metrics.GetValueOrDefault(SecondsKey));
-            }
-            cached.Dispose();
+            checkpoint.Dispose();
+            throw new InvalidDataException($"Cached model '{path}' holds no CA / ASR / PA; delete it to retrain.");
         }
-        var run = TrainingProgressView.Run(console, (progress, status) => BackdoorTraining.Run(dataset, split, model, fresh, recipe, cache.PathFor(key),
-            new AttackTrainingHooks(progress, status, Cancellation: cancellation)));
-        run.Net.Dispose(); // reloaded so that a new model and a cached one are rebuilt alike
-        return new AttackedModel(cache.TryLoad(key)!, run.Metrics, run.Training.Duration.TotalSeconds);
+        return new AttackedModel(checkpoint, metrics, checkpoint.Info.Metrics.GetValueOrDefault(SecondsKey));
     }
 }
