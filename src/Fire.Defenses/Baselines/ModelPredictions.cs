@@ -29,4 +29,20 @@ public static class ModelPredictions
         }
         return labels;
     }
+
+    /// <summary>Row-wise softmax probability of the arg-max class of (N, classes) logits: the model's confidence in its prediction.</summary>
+    public static float[] Confidences(FloatBatch logits)
+    {
+        var confidences = new float[logits.Count];
+        for (int n = 0; n < logits.Count; n++)
+        {
+            var row = logits.Sample(n);
+            float max = float.NegativeInfinity;
+            foreach (float z in row) max = Math.Max(max, z);
+            double sum = 0;
+            foreach (float z in row) sum += Math.Exp(z - max);
+            confidences[n] = (float)(1 / sum);
+        }
+        return confidences;
+    }
 }

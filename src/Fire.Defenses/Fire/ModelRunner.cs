@@ -3,16 +3,36 @@ using Fire.Models.Layers;
 
 namespace Fire.Defenses.LatentRepair;
 
+/// <summary>Predicted labels with the softmax probability of each (the confidence), row by row.</summary>
+internal sealed record Outputs(int[] Labels, float[] Confidences)
+{
+    /// <summary>Labels whose confidences nobody reads (they stay 0), e.g. for an accuracy.</summary>
+    public static Outputs LabelsOnly(int[] labels) => new(labels, new float[labels.Length]);
+
+    public Outputs Copy() => new((int[])Labels.Clone(), (float[])Confidences.Clone());
+}
+
 /// <summary>Runs an <see cref="ILayeredModel"/> over sets larger than one batch, bounding memory by the batch size.</summary>
 internal static class ModelRunner
 {
-    /// <summary>Predictions from activations of <paramref name="layer"/> (the tail of the network).</summary>
-    public static int[] PredictFrom(ILayeredModel model, FloatBatch activations, string layer, int batchSize)
+    /// <summary>Predictions and their confidences from activations of <paramref name="layer"/> (the tail of the network).</summary>
+    public static Outputs PredictFrom(ILayeredModel model, FloatBatch activations, string layer, int batchSize) =>
+        Run(activations, batchSize, chunk => model.Tail(chunk, layer));
+
+    /// <summary>Predictions and their confidences for whole images.</summary>
+    public static Outputs Predict(ILayeredModel model, FloatBatch images, int batchSize) =>
+        Run(images, batchSize, chunk => model.Forward(chunk));
+
+    private static Outputs Run(FloatBatch inputs, int batchSize, Func<FloatBatch, FloatBatch> logitsOf)
     {
-        var labels = new int[activations.Count];
-        foreach (var (start, chunk) in BatchSlicing.Chunks(activations, batchSize))
-            ModelPredictions.Argmax(model.Tail(chunk, layer)).CopyTo(labels, start);
-        return labels;
+        var outputs = new Outputs(new int[inputs.Count], new float[inputs.Count]);
+        foreach (var (start, chunk) in BatchSlicing.Chunks(inputs, batchSize))
+        {
+            var logits = logitsOf(chunk);
+            ModelPredictions.Argmax(logits).CopyTo(outputs.Labels, start);
+            ModelPredictions.Confidences(logits).CopyTo(outputs.Confidences, start);
+        }
+        return outputs;
     }
 
     /// <summary>The activations of <paramref name="layer"/> for every image, (N, ...).</summary>

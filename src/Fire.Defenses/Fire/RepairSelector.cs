@@ -8,17 +8,21 @@ namespace Fire.Defenses.LatentRepair;
 /// <list type="number">
 /// <item>Estimated target t = the undefended model's majority prediction on the observed poisoned samples.</item>
 /// <item>Candidates = candidate layers x modes x alphas (<see cref="FireOptions"/>).</item>
-/// <item>Held-out repair rate, by K-fold cross-validation over the observed samples (K = min(Folds, k); at k = 1
+/// <item>Held-out repair score, by K-fold cross-validation over the observed samples (K = min(Folds, k); at k = 1
 ///   the one sample is both fit and scored, the only case without a held-out score): each sample is repaired with a
 ///   direction (and clean score statistics) fitted without it and counts as repaired when the prediction is no longer
-///   t (unpaired) or equals the model's prediction on its clean original (paired).</item>
+///   t (unpaired) or equals the model's prediction on its clean original (paired). The score is the mean over samples of
+///   the repaired prediction's confidence (its softmax probability) where the sample counts as repaired, 0 elsewhere.
+///   The confidence tells a repair that restores a class from one that only pushes the sample off t into a region no
+///   class claims: a single direction at a deep layer does the latter for full-image triggers, and a bare count of
+///   "no longer t" cannot see it (measured in docs/fire-resnet20.md). The bare count is reported as the repair rate.</item>
 /// <item>Clean guard: the deployed repair (direction from all samples) may lower accuracy on the held-out part of
 ///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>; other candidates are not admissible.
-///   It is measured only for candidates that could still be chosen (walking down from the best repair rate).</item>
-/// <item>Choice: the admissible candidate with the highest held-out repair rate; candidates within 2% of the
+///   It is measured only for candidates that could still be chosen (walking down from the best repair score).</item>
+/// <item>Choice: the admissible candidate with the highest held-out repair score; candidates within 2% of the
 ///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop, gated modes
 ///   before ungated and projection before translation (the smaller intervention), smaller alpha, deeper layer.
-///   No repair when nothing beats the unrepaired model's rate.</item>
+///   No repair when nothing beats the unrepaired model's score.</item>
 /// </list>
 /// Cost: per layer one head pass over the clean fit part and the poisoned samples; per candidate tail passes over
 /// only the rows the repair changes.
@@ -34,7 +38,8 @@ internal static class RepairSelector
         int target = observed.EstimatedTarget();
         bool paired = observed.Source == DirectionSource.Paired;
         bool Repaired(int sample, int prediction) => paired ? prediction == observed.OriginalPredictions[sample] : prediction != target;
-        double unrepairedRate = Enumerable.Range(0, count).Count(i => Repaired(i, observed.PoisonedPredictions[i])) / (double)count;
+        var unrepaired = ModelRunner.Predict(model, BatchOps.Stack(observed.Poisoned, observed.SampleShape), options.BatchSize);
+        var (unrepairedRate, unrepairedScore) = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
 
         var (fold, foldCount) = AssignFolds(count, options);
         var candidates = new List<Candidate>();
@@ -54,56 +59,74 @@ internal static class RepairSelector
                 var direction = new TriggerDirection(layer, FoldBeta(contributions, train, paired ? null : cleanMean), cleanMean);
                 var stats = CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile);
                 return (Direction: direction, Stats: stats, Test: test, Activations: BatchOps.Rows(activations, test),
-                        Base: test.Select(i => observed.PoisonedPredictions[i]).ToArray());
+                        Base: new Outputs(test.Select(i => unrepaired.Labels[i]).ToArray(), test.Select(i => unrepaired.Confidences[i]).ToArray()));
             }).ToList();
 
             var settings = options.Modes.SelectMany(mode => options.Alphas.Select(alpha => (Mode: mode, Alpha: alpha))).ToList();
-            var repaired = new int[settings.Count];
+            var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
             foreach (var f in folds)
             {
-                var predictions = PredictRepaired(model, settings.Select(c => new LayerRepair(f.Direction, f.Stats, c.Mode, c.Alpha)).ToList(),
+                var outputs = PredictRepaired(model, settings.Select(c => new LayerRepair(f.Direction, f.Stats, c.Mode, c.Alpha)).ToList(),
                     f.Activations, f.Base, options.BatchSize);
                 for (int c = 0; c < settings.Count; c++)
                 for (int j = 0; j < f.Test.Length; j++)
-                    if (Repaired(f.Test[j], predictions[c][j])) repaired[c]++;
+                    heldOut[c].Add((f.Test[j], outputs[c].Labels[j], outputs[c].Confidences[j]));
             }
             for (int c = 0; c < settings.Count; c++)
-                candidates.Add(new Candidate(new LayerRepair(deployedDirection, deployedStats, settings[c].Mode, settings[c].Alpha), layerIndex, (double)repaired[c] / count));
+            {
+                var (rate, score) = Measure(heldOut[c]);
+                candidates.Add(new Candidate(new LayerRepair(deployedDirection, deployedStats, settings[c].Mode, settings[c].Alpha), layerIndex, rate, score));
+            }
         }
 
-        var chosen = Pick(candidates, count, unrepairedRate, options, candidate => CleanDrop(model, clean, candidate.Repair, options));
+        var chosen = Pick(candidates, count, unrepairedScore, options, candidate => CleanDrop(model, clean, candidate.Repair, options));
         var report = new SelectionReport(count, target, observed.Source, foldCount, clean.HoldoutLabels.Length, clean.HoldoutAccuracy,
-            unrepairedRate, candidates.Select(c => c.Score(options)).ToList(), chosen?.Score(options));
+            unrepairedRate, unrepairedScore, candidates.Select(c => c.Score(options)).ToList(), chosen?.Score(options));
         return new RepairPlan(chosen is null ? [] : [chosen.Repair], target, count, report);
+
+        // Repair rate and confidence-weighted repair score over one prediction per observed sample.
+        (double Rate, double Score) Measure(IEnumerable<(int Sample, int Label, float Confidence)> outcomes)
+        {
+            int repaired = 0;
+            double credit = 0;
+            foreach (var (sample, label, confidence) in outcomes)
+            {
+                if (!Repaired(sample, label)) continue;
+                repaired++;
+                credit += confidence;
+            }
+            return ((double)repaired / count, credit / count);
+        }
     }
 
     /// <summary>A scored candidate; its clean drop is measured only when it could be chosen.</summary>
-    private sealed class Candidate(LayerRepair repair, int layerIndex, double repairRate)
+    private sealed class Candidate(LayerRepair repair, int layerIndex, double repairRate, double repairScore)
     {
         public LayerRepair Repair { get; } = repair;
         public int LayerIndex { get; } = layerIndex;
         public double RepairRate { get; } = repairRate;
+        public double RepairScore { get; } = repairScore;
         public double? CleanDrop { get; set; }
         public bool Admissible(FireOptions options) => CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9;
-        public CandidateScore Score(FireOptions options) => new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, CleanDrop, Admissible(options));
+        public CandidateScore Score(FireOptions options) => new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options));
     }
 
     /// <summary>
-    /// Walks the candidates from the highest repair rate down, measuring the clean guard only on the way: the first
+    /// Walks the candidates from the highest repair score down, measuring the clean guard only on the way: the first
     /// admissible one fixes the best rate, the walk ends below best - tolerance, and the tie-break picks among the
     /// admissible ones seen within the tolerance.
     /// </summary>
-    private static Candidate? Pick(List<Candidate> candidates, int count, double unrepairedRate, FireOptions options, Func<Candidate, double> cleanDrop)
+    private static Candidate? Pick(List<Candidate> candidates, int count, double unrepairedScore, FireOptions options, Func<Candidate, double> cleanDrop)
     {
         double tolerance = Math.Floor(0.02 * count) / count + 1e-9;
         double? best = null;
         var tied = new List<Candidate>();
-        foreach (var candidate in candidates.OrderByDescending(c => c.RepairRate).ThenBy(c => c.LayerIndex))
+        foreach (var candidate in candidates.OrderByDescending(c => c.RepairScore).ThenBy(c => c.LayerIndex))
         {
-            if (candidate.RepairRate <= unrepairedRate || candidate.RepairRate < best - tolerance) break;
+            if (candidate.RepairScore <= unrepairedScore || candidate.RepairScore < best - tolerance) break;
             candidate.CleanDrop = cleanDrop(candidate);
             if (!candidate.Admissible(options)) continue;
-            best ??= candidate.RepairRate;
+            best ??= candidate.RepairScore;
             tied.Add(candidate);
         }
         return tied
@@ -136,17 +159,18 @@ internal static class RepairSelector
 
     private static double CleanDrop(ILayeredModel model, CleanReference clean, LayerRepair repair, FireOptions options)
     {
-        var predictions = PredictRepaired(model, [repair], clean.HoldoutActivations(model, repair.Layer, options.BatchSize), clean.HoldoutPredictions, options.BatchSize)[0];
-        return clean.HoldoutAccuracy - CleanReference.Accuracy(predictions, clean.HoldoutLabels);
+        var outputs = PredictRepaired(model, [repair], clean.HoldoutActivations(model, repair.Layer, options.BatchSize),
+            Outputs.LabelsOnly(clean.HoldoutPredictions), options.BatchSize)[0];
+        return clean.HoldoutAccuracy - CleanReference.Accuracy(outputs.Labels, clean.HoldoutLabels);
     }
 
     /// <summary>
     /// Predictions after each of <paramref name="repairs"/> (all at one layer). Rows a repair leaves untouched keep their
-    /// unrepaired prediction; the changed rows of all repairs go through the tail together, in as few calls as possible.
+    /// unrepaired output; the changed rows of all repairs go through the tail together, in as few calls as possible.
     /// </summary>
-    private static int[][] PredictRepaired(ILayeredModel model, IReadOnlyList<LayerRepair> repairs, FloatBatch activations, int[] unrepaired, int batchSize)
+    private static Outputs[] PredictRepaired(ILayeredModel model, IReadOnlyList<LayerRepair> repairs, FloatBatch activations, Outputs unrepaired, int batchSize)
     {
-        var predictions = repairs.Select(_ => (int[])unrepaired.Clone()).ToArray();
+        var predictions = repairs.Select(_ => unrepaired.Copy()).ToArray();
         var changedRows = new List<(int Repair, int Row)>();
         var changedValues = new List<float[]>();
         for (int r = 0; r < repairs.Count; r++)
@@ -162,7 +186,12 @@ internal static class RepairSelector
         }
         if (changedRows.Count == 0) return predictions;
         var tail = ModelRunner.PredictFrom(model, BatchOps.Stack(changedValues, activations.SampleShape), repairs[0].Layer, batchSize);
-        for (int j = 0; j < changedRows.Count; j++) predictions[changedRows[j].Repair][changedRows[j].Row] = tail[j];
+        for (int j = 0; j < changedRows.Count; j++)
+        {
+            var (repair, row) = changedRows[j];
+            predictions[repair].Labels[row] = tail.Labels[j];
+            predictions[repair].Confidences[row] = tail.Confidences[j];
+        }
         return predictions;
     }
 }

@@ -57,11 +57,13 @@ public static class FireReport
         md.AppendLine("- **Figures from the test split only** (BackdoorBench's definitions): CA on clean test images, ASR and PA on the poisoned test set");
         md.AppendLine("  (non-target classes, triggered, true labels). The defense is applied to every input.");
         md.AppendLine("- **Automatic choice** (layers x modes {translate, projection, gated, gated-projection} x alpha {0.5, 1, 1.5}), from the defender's data only:");
-        md.AppendLine("  the estimated target is the majority prediction on the observed samples; each candidate's *held-out repair rate* is measured by 5-fold");
-        md.AppendLine("  cross-validation over the observed samples (a sample counts as repaired when, with a direction fitted without it, its prediction is no");
-        md.AppendLine("  longer the estimated target; paired: when it equals the prediction on its clean original); candidates that cost more than 1 point of");
-        md.AppendLine("  held-out clean accuracy are rejected; the best rate wins, ties (within 2% of the samples) going to the smaller clean drop, gated before");
-        md.AppendLine("  ungated, projection before translation, smaller alpha, deeper layer. Gate threshold: the 0.99 quantile of clean scores along the direction.");
+        md.AppendLine("  the estimated target is the majority prediction on the observed samples; each candidate's *held-out repair score* is measured by 5-fold");
+        md.AppendLine("  cross-validation over the observed samples: with a direction fitted without it, a sample counts as repaired when its prediction is no");
+        md.AppendLine("  longer the estimated target (paired: when it equals the prediction on its clean original), and the score is the mean over samples of");
+        md.AppendLine("  the repaired prediction's softmax confidence where repaired, 0 elsewhere (a repair that only pushes samples off the target into a region");
+        md.AppendLine("  no class claims scores low); candidates that cost more than 1 point of held-out clean accuracy are rejected; the best score wins, ties");
+        md.AppendLine("  (within 2% of the samples) going to the smaller clean drop, gated before ungated, projection before translation, smaller alpha, deeper");
+        md.AppendLine("  layer. Gate threshold: the 0.99 quantile of clean scores along the direction.");
         md.AppendLine("- **Targets** (the issue's), at k = 100 for BadNets and Blended: PA within 10 points of the undefended CA, ASR at most 5%, CA drop at most");
         md.AppendLine("  1 point; latency overhead at most 5% at batch 1. Marked per row: ✓ met, ✗ missed.");
         md.AppendLine();
