@@ -3,15 +3,6 @@ using Fire.Models.Layers;
 
 namespace Fire.Defenses.LatentRepair;
 
-/// <summary>Predicted labels with the softmax probability of each (the confidence), row by row.</summary>
-internal sealed record Outputs(int[] Labels, float[] Confidences)
-{
-    /// <summary>Labels whose confidences nobody reads (they stay 0), e.g. for an accuracy.</summary>
-    public static Outputs LabelsOnly(int[] labels) => new(labels, new float[labels.Length]);
-
-    public Outputs Copy() => new((int[])Labels.Clone(), (float[])Confidences.Clone());
-}
-
 /// <summary>Runs an <see cref="ILayeredModel"/> over sets larger than one batch, bounding memory by the batch size.</summary>
 internal static class ModelRunner
 {

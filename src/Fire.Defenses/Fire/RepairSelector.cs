@@ -59,7 +59,7 @@ internal static class RepairSelector
                 var direction = new TriggerDirection(layer, FoldBeta(contributions, train, paired ? null : cleanMean), cleanMean);
                 var stats = CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile);
                 return (Direction: direction, Stats: stats, Test: test, Activations: BatchOps.Rows(activations, test),
-                        Base: new Outputs(test.Select(i => unrepaired.Labels[i]).ToArray(), test.Select(i => unrepaired.Confidences[i]).ToArray()));
+                        Base: unrepaired.Rows(test));
             }).ToList();
 
             var settings = options.Modes.SelectMany(mode => options.Alphas.Select(alpha => (Mode: mode, Alpha: alpha))).ToList();
