@@ -170,6 +170,10 @@ public static class FireReport
         md.AppendLine("  rather than to a separate shortcut; the shift can be entangled with genuine target-class features, which a gate cannot tell apart.");
         md.AppendLine("- **Gating** keeps clean inputs untouched (only about 1% of clean inputs exceed the 0.99 clean quantile), which is why CA barely moves");
         md.AppendLine("  whenever a gated mode is chosen; ungated translation moves every input and is chosen only when the clean guard allows it.");
+        md.AppendLine("- **Why the choice weighs confidence.** Moving a latent off the target is easy at almost any layer; restoring its class is not:");
+        md.AppendLine("  deep in the network a full-image trigger has already replaced the class evidence, and a repair there lands where no class is sure.");
+        md.AppendLine("  Unpaired, the defender cannot check the class, so the held-out repair counts each sample by its repaired confidence; a bare");
+        md.AppendLine("  \"no longer the target\" rate ties such a repair with one that restores the class.");
         md.AppendLine("- **Small k**: with few observed samples the direction is noisy; the cross-validated choice avoids plans that only fit those samples.");
         md.AppendLine("- **PA beside clean-model PA.** The PA target (within 10 points of the undefended CA) assumes the triggered image still shows its");
         md.AppendLine("  class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed part");
