@@ -15,13 +15,18 @@ namespace Fire.Defenses.LatentRepair;
 ///   the repaired prediction's confidence (its softmax probability) where the sample counts as repaired, 0 elsewhere.
 ///   The confidence tells a repair that restores a class from one that only pushes the sample off t into a region no
 ///   class claims: a single direction at a deep layer does the latter for full-image triggers, and a bare count of
-///   "no longer t" cannot see it (measured in docs/fire-resnet20.md). The bare count is reported as the repair rate.</item>
+///   "no longer t" cannot see it (measured in docs/fire-resnet20.md). Unpaired, each class's credit is capped by its
+///   share of the clean reference (<see cref="ClassShareCaps"/>): confidence alone also rewards a step past the clean
+///   mean that sends the samples, sure of themselves, into one wrong class (measured in docs/fire.md, CIFAR-10 SIG).
+///   The bare count is reported as the repair rate.</item>
 /// <item>Clean guard: the deployed repair (direction from all samples) may lower accuracy on the held-out part of
 ///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>; other candidates are not admissible.
 ///   It is measured only for candidates that could still be chosen (walking down from the best repair score).</item>
 /// <item>Choice: the admissible candidate with the highest held-out repair score; candidates within 2% of the
 ///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop, gated modes
-///   before ungated and projection before translation (the smaller intervention), smaller alpha, deeper layer.
+///   before ungated and projection before translation (the smaller intervention), smaller alpha, shallower layer (among
+///   near-equal scores an earlier repair leaves more of the network to rebuild the class: measured on Blended and SIG,
+///   docs/fire.md).
 ///   No repair when nothing beats the unrepaired model's score.</item>
 /// </list>
 /// Cost: per layer one head pass over the clean fit part and the poisoned samples; per candidate tail passes over
@@ -38,6 +43,8 @@ internal static class RepairSelector
         int target = observed.EstimatedTarget();
         bool paired = observed.Source == DirectionSource.Paired;
         bool Repaired(int sample, int prediction) => paired ? prediction == observed.OriginalPredictions[sample] : prediction != target;
+        // Paired repair is checked against each sample's own class, so needs no class-share cap.
+        var caps = paired ? null : ClassShareCaps.FromLabels(clean.FitLabels.Concat(clean.HoldoutLabels), target, model.ClassCount, count);
         var unrepaired = ModelRunner.Predict(model, BatchOps.Stack(observed.Poisoned, observed.SampleShape), options.BatchSize);
         var (unrepairedRate, unrepairedScore) = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
 
@@ -87,15 +94,9 @@ internal static class RepairSelector
         // Repair rate and confidence-weighted repair score over one prediction per observed sample.
         (double Rate, double Score) Measure(IEnumerable<(int Sample, int Label, float Confidence)> outcomes)
         {
-            int repaired = 0;
-            double credit = 0;
-            foreach (var (sample, label, confidence) in outcomes)
-            {
-                if (!Repaired(sample, label)) continue;
-                repaired++;
-                credit += confidence;
-            }
-            return ((double)repaired / count, credit / count);
+            var repaired = outcomes.Where(o => Repaired(o.Sample, o.Label)).Select(o => (o.Label, o.Confidence)).ToList();
+            double credit = caps?.Credit(repaired) ?? repaired.Sum(o => (double)o.Confidence);
+            return ((double)repaired.Count / count, credit / count);
         }
     }
 
@@ -133,7 +134,7 @@ internal static class RepairSelector
             .OrderBy(c => c.CleanDrop)
             .ThenBy(c => Array.IndexOf(InterventionOrder, c.Repair.Mode))
             .ThenBy(c => c.Repair.Alpha)
-            .ThenByDescending(c => c.LayerIndex)
+            .ThenBy(c => c.LayerIndex)
             .FirstOrDefault();
     }
 

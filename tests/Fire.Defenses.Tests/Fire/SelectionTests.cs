@@ -4,7 +4,8 @@ using Fire.Models.Layers;
 
 namespace Fire.Defenses.Tests.LatentRepair;
 
-/// <summary>The automatic choice ranks candidates by how confidently they restore a class, not only by leaving the target.</summary>
+/// <summary>The automatic choice ranks candidates by how confidently they restore a class, not only by leaving the target,
+/// and, unpaired, by no more of a class than the clean reference makes plausible.</summary>
 public class SelectionTests
 {
     [Fact]
@@ -21,8 +22,8 @@ public class SelectionTests
     /// Three classes, target 0. The trigger adds 8 to x0. The "late" layer keeps a sample's class evidence only while
     /// x0 is small, so a triggered sample reaches it with most of its class erased: a repair there moves it off the
     /// target (every sample counts as repaired) but into a region the model is unsure of. At "early" (the input) the
-    /// same repair restores the class with the clean model's confidence. A bare repair rate ties the two, and the
-    /// tie-break's deeper-layer rule would pick "late"; the confidence-weighted score picks "early".
+    /// same repair restores the class with the clean model's confidence. A bare repair rate ties the two; the
+    /// confidence-weighted score ranks "early" well above "late".
     /// </summary>
     [Fact]
     public void AConfidentRestoreBeatsAMereEscapeFromTheTarget()
@@ -46,6 +47,85 @@ public class SelectionTests
         Assert.InRange(selection.Chosen.HeldOutRepairScore, 0.9, selection.Chosen.HeldOutRepairRate);
         Assert.Equal(0.0, selection.UnrepairedRate);
         Assert.Equal(0.0, selection.UnrepairedScore);
+    }
+
+    /// <summary>Two identical layers give identical scores: the tie goes to the shallower one.</summary>
+    [Fact]
+    public void TiesGoToTheShallowerLayer()
+    {
+        var model = new ToyLayeredModel(3, 3,
+            ("first", x => (float[])x.Clone()),
+            ("second", x => (float[])x.Clone()),
+            ("logits", x => (float[])x.Clone()));
+        var (clean, labels) = Samples(40, trigger: 0f);
+        var (poisoned, _) = Samples(20, trigger: 8f);
+        using var guard = new FireGuard(model);
+        guard.FitClean(clean, labels);
+        guard.Observe(poisoned);
+
+        var selection = guard.Plan.Selection!;
+        var second = selection.Candidates.Single(c => c.Layer == "second" && c.Mode == selection.Chosen!.Mode && c.Alpha == selection.Chosen.Alpha);
+        Assert.Equal(selection.Chosen!.HeldOutRepairScore, second.HeldOutRepairScore, 12);
+        Assert.Equal("first", selection.Chosen.Layer);
+    }
+
+    [Fact]
+    public void ClassCapsAreTheBinomialMeanPlusTwoStandardDeviations()
+    {
+        // Target 0 left out; classes 1, 2, 3 hold 1/2, 1/4, 1/4 of the other labels; class 4 none.
+        int[] labels = [0, 0, 0, 1, 1, 2, 3];
+        var caps = ClassShareCaps.FromLabels(labels.Concat([1, 1, 2, 3]), target: 0, classCount: 5, count: 16);
+        Assert.Equal(8 + 2 * Math.Sqrt(4), caps.Cap(1), 12);
+        Assert.Equal(4 + 2 * Math.Sqrt(3), caps.Cap(2), 12);
+        Assert.Equal(1, caps.Cap(0));
+        Assert.Equal(1, caps.Cap(4));
+        // 16 samples all in class 2 at confidence 0.9: 14.4 capped to 7.46; spread like the reference: nothing capped.
+        Assert.Equal(4 + 2 * Math.Sqrt(3), caps.Credit(Enumerable.Repeat((2, 0.9f), 16)), 6);
+        var spread = Enumerable.Repeat((1, 0.5f), 8).Concat(Enumerable.Repeat((2, 0.5f), 4)).Concat(Enumerable.Repeat((3, 0.5f), 4));
+        Assert.Equal(8.0, caps.Credit(spread), 6);
+        // A single observed sample is never capped below its confidence.
+        Assert.Equal(0.8, ClassShareCaps.FromLabels(labels, 0, 5, count: 1).Credit([(4, 0.8f)]), 6);
+    }
+
+    /// <summary>
+    /// Four classes, target 0; the trigger adds 8 to x0. Logits add 10 x relu(-x0 - 2) to class 3, so a repair that steps
+    /// past the clean mean (alpha 1.5 takes x0 to about -4) sends every sample to class 3 with confidence near 1, above
+    /// the about 0.95 of a true restore (alpha 1). Confidence alone picks the overshoot; the class-share cap lets class 3
+    /// take credit for only about 15 of the 30 samples, so the choice restores.
+    /// </summary>
+    [Fact]
+    public void AConfidentRepairIntoOneClassIsCappedByTheCleanClassShares()
+    {
+        var model = new ToyLayeredModel(4, 4,
+            ("features", x => (float[])x.Clone()),
+            ("logits", x => [x[0], x[1], x[2], x[3] + 10 * MathF.Max(0, -x[0] - 2)]));
+        var (clean, labels) = FourClassSamples(60, trigger: 0f);
+        var (poisoned, _) = FourClassSamples(30, trigger: 8f);
+        using var guard = new FireGuard(model);
+        guard.FitClean(clean, labels);
+        guard.Observe(poisoned);
+
+        var selection = guard.Plan.Selection!;
+        Assert.Equal(1f, selection.Chosen!.Alpha);
+        var overshoot = selection.Candidates.Where(c => c.Alpha == 1.5f).MaxBy(c => c.HeldOutRepairScore)!;
+        Assert.Equal(1.0, overshoot.HeldOutRepairRate);
+        Assert.InRange(overshoot.HeldOutRepairScore, 0.45, 0.55);
+        Assert.InRange(selection.Chosen.HeldOutRepairScore, 0.9, 1.0);
+    }
+
+    /// <summary>Classes 1, 2 and 3 in turn at 4 on their own axis with a fixed jitter of up to 0.3; the trigger adds to x0.</summary>
+    private static (FloatBatch Images, int[] Labels) FourClassSamples(int count, float trigger)
+    {
+        var rows = new float[count][];
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = 1 + i % 3;
+            rows[i] = new float[4];
+            for (int axis = 0; axis < 4; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? 4f : 0f);
+            rows[i][0] += trigger;
+        }
+        return (ToyLayeredModel.Batch(rows), labels);
     }
 
     /// <summary>Classes 1 and 2 alternating at (0, 4, 0) and (0, 0, 4) with a fixed jitter of up to 0.3; the trigger adds to x0.</summary>
