@@ -33,12 +33,8 @@ public class SelectionTests
             ("late", x => x[0] < 4 ? (float[])x.Clone() : [x[0], 0.1f * x[1], 0.1f * x[2]]),
             ("logits", x => (float[])x.Clone()));
         var (clean, labels) = Samples(40, trigger: 0f);
-        var (poisoned, _) = Samples(20, trigger: 8f);
-        using var guard = new FireGuard(model);
-        guard.FitClean(clean, labels);
-        guard.Observe(poisoned);
-
-        var selection = guard.Plan.Selection!;
+        var poisoned = Samples(20, trigger: 8f).Images;
+        var selection = Select(model, clean, labels, poisoned);
         Assert.Equal("early", selection.Chosen!.Layer);
         var late = selection.Candidates.Where(c => c.Layer == "late").MaxBy(c => c.HeldOutRepairScore)!;
         Assert.Equal(1.0, late.HeldOutRepairRate);
@@ -58,12 +54,8 @@ public class SelectionTests
             ("second", x => (float[])x.Clone()),
             ("logits", x => (float[])x.Clone()));
         var (clean, labels) = Samples(40, trigger: 0f);
-        var (poisoned, _) = Samples(20, trigger: 8f);
-        using var guard = new FireGuard(model);
-        guard.FitClean(clean, labels);
-        guard.Observe(poisoned);
-
-        var selection = guard.Plan.Selection!;
+        var poisoned = Samples(20, trigger: 8f).Images;
+        var selection = Select(model, clean, labels, poisoned);
         var second = selection.Candidates.Single(c => c.Layer == "second" && c.Mode == selection.Chosen!.Mode && c.Alpha == selection.Chosen.Alpha);
         Assert.Equal(selection.Chosen!.HeldOutRepairScore, second.HeldOutRepairScore, 12);
         Assert.Equal("first", selection.Chosen.Layer);
@@ -100,17 +92,22 @@ public class SelectionTests
             ("features", x => (float[])x.Clone()),
             ("logits", x => [x[0], x[1], x[2], x[3] + 10 * MathF.Max(0, -x[0] - 2)]));
         var (clean, labels) = FourClassSamples(60, trigger: 0f);
-        var (poisoned, _) = FourClassSamples(30, trigger: 8f);
-        using var guard = new FireGuard(model);
-        guard.FitClean(clean, labels);
-        guard.Observe(poisoned);
-
-        var selection = guard.Plan.Selection!;
+        var poisoned = FourClassSamples(30, trigger: 8f).Images;
+        var selection = Select(model, clean, labels, poisoned);
         Assert.Equal(1f, selection.Chosen!.Alpha);
         var overshoot = selection.Candidates.Where(c => c.Alpha == 1.5f).MaxBy(c => c.HeldOutRepairScore)!;
         Assert.Equal(1.0, overshoot.HeldOutRepairRate);
         Assert.InRange(overshoot.HeldOutRepairScore, 0.45, 0.55);
         Assert.InRange(selection.Chosen.HeldOutRepairScore, 0.9, 1.0);
+    }
+
+    /// <summary>The automatic choice after fitting the clean reference and observing the poisoned samples (unpaired).</summary>
+    private static SelectionReport Select(ToyLayeredModel model, FloatBatch clean, int[] labels, FloatBatch poisoned)
+    {
+        using var guard = new FireGuard(model);
+        guard.FitClean(clean, labels);
+        guard.Observe(poisoned);
+        return guard.Plan.Selection!;
     }
 
     /// <summary>Classes 1, 2 and 3 in turn at 4 on their own axis with a fixed jitter of up to 0.3; the trigger adds to x0.</summary>
