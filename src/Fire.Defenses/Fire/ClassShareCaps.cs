@@ -7,6 +7,7 @@ namespace Fire.Defenses.LatentRepair;
 /// from the non-target classes in roughly the clean reference's shares, so class c may take credit for at most
 /// max(1, n p + 2 sqrt(n p (1 - p))) of the n observed samples, p its share among the non-target clean labels: the
 /// count's binomial mean plus two standard deviations, and never less than one sample (k = 1 is uncapped).
+/// The assumption fails for a source-specific attack, whose flagged samples all share one class.
 /// </summary>
 public sealed class ClassShareCaps
 {
