@@ -91,8 +91,8 @@ public class SelectionTests
         var model = new ToyLayeredModel(4, 4,
             ("features", x => (float[])x.Clone()),
             ("logits", x => [x[0], x[1], x[2], x[3] + 10 * MathF.Max(0, -x[0] - 2)]));
-        var (clean, labels) = FourClassSamples(60, trigger: 0f);
-        var poisoned = FourClassSamples(30, trigger: 8f).Images;
+        var (clean, labels) = Samples(60, trigger: 0f, classes: 4);
+        var poisoned = Samples(30, trigger: 8f, classes: 4).Images;
         var selection = Select(model, clean, labels, poisoned);
         Assert.Equal(1f, selection.Chosen!.Alpha);
         var overshoot = selection.Candidates.Where(c => c.Alpha == 1.5f).MaxBy(c => c.HeldOutRepairScore)!;
@@ -110,31 +110,20 @@ public class SelectionTests
         return guard.Plan.Selection!;
     }
 
-    /// <summary>Classes 1, 2 and 3 in turn at 4 on their own axis with a fixed jitter of up to 0.3; the trigger adds to x0.</summary>
-    private static (FloatBatch Images, int[] Labels) FourClassSamples(int count, float trigger)
+    /// <summary>
+    /// Samples of classes 1 .. classes - 1 in turn, each at 4 on its own axis (input size = classes) with a fixed jitter of
+    /// up to 0.3; the trigger adds to x0, the target's axis.
+    /// </summary>
+    private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3)
     {
         var rows = new float[count][];
         var labels = new int[count];
         for (int i = 0; i < count; i++)
         {
-            labels[i] = 1 + i % 3;
-            rows[i] = new float[4];
-            for (int axis = 0; axis < 4; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? 4f : 0f);
+            labels[i] = 1 + i % (classes - 1);
+            rows[i] = new float[classes];
+            for (int axis = 0; axis < classes; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? 4f : 0f);
             rows[i][0] += trigger;
-        }
-        return (ToyLayeredModel.Batch(rows), labels);
-    }
-
-    /// <summary>Classes 1 and 2 alternating at (0, 4, 0) and (0, 0, 4) with a fixed jitter of up to 0.3; the trigger adds to x0.</summary>
-    private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger)
-    {
-        var rows = new float[count][];
-        var labels = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = 1 + i % 2;
-            float Jitter(int axis) => 0.3f * MathF.Sin(7.1f * i + 2.3f * axis);
-            rows[i] = [trigger + Jitter(0), (labels[i] == 1 ? 4f : 0f) + Jitter(1), (labels[i] == 2 ? 4f : 0f) + Jitter(2)];
         }
         return (ToyLayeredModel.Batch(rows), labels);
     }
