@@ -21,6 +21,11 @@ public sealed record FireOptions
     public double MaxCleanAccuracyDrop { get; init; } = 0.01;
     /// <summary>Share of the clean reference kept out of the statistics to guard clean accuracy.</summary>
     public double CleanHoldoutFraction { get; init; } = 0.3;
+    /// <summary>
+    /// The automatic choice stacks repairs at up to this many layers: after the first, it adds one at another layer
+    /// (its own direction, scored with the earlier repairs applied) only while that raises the held-out repair score.
+    /// </summary>
+    public int MaxRepairLayers { get; init; } = 2;
     /// <summary>Cross-validation folds over the observed poisoned samples when scoring candidates.</summary>
     public int Folds { get; init; } = 5;
     /// <summary>Augmented copies for unpaired estimation (applied alike to clean and poisoned samples); off by default.</summary>
@@ -49,6 +54,7 @@ public sealed record FireOptions
         if (!(GateQuantile is > 0f and < 1f)) throw new ArgumentOutOfRangeException(nameof(GateQuantile), $"The gate quantile lies in (0, 1), got {GateQuantile}.");
         if (!(MaxCleanAccuracyDrop is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(MaxCleanAccuracyDrop), $"The clean-accuracy guard lies in [0, 1], got {MaxCleanAccuracyDrop}.");
         if (!(CleanHoldoutFraction is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(CleanHoldoutFraction), $"The clean hold-out share lies in (0, 1), got {CleanHoldoutFraction}.");
+        if (MaxRepairLayers < 1) throw new ArgumentOutOfRangeException(nameof(MaxRepairLayers), $"The automatic choice repairs at least one layer, got {MaxRepairLayers}.");
         if (Folds < 2) throw new ArgumentOutOfRangeException(nameof(Folds), $"Cross-validation needs at least 2 folds, got {Folds}.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"The batch size must be positive, got {BatchSize}.");
         Augmentation.Validate();

@@ -10,9 +10,9 @@ internal static class ModelRunner
     public static Outputs PredictFrom(ILayeredModel model, FloatBatch activations, string layer, int batchSize) =>
         Run(activations, batchSize, chunk => model.Tail(chunk, layer));
 
-    /// <summary>Predictions and their confidences for whole images.</summary>
-    public static Outputs Predict(ILayeredModel model, FloatBatch images, int batchSize) =>
-        Run(images, batchSize, chunk => model.Forward(chunk));
+    /// <summary>Predictions and their confidences for whole images, with the layer edits of <paramref name="edits"/> (a fresh access per batch) when given.</summary>
+    public static Outputs Predict(ILayeredModel model, FloatBatch images, int batchSize, Func<LayerAccess>? edits = null) =>
+        Run(images, batchSize, chunk => model.Forward(chunk, edits?.Invoke()));
 
     private static Outputs Run(FloatBatch inputs, int batchSize, Func<FloatBatch, FloatBatch> logitsOf)
     {

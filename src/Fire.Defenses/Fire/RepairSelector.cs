@@ -28,9 +28,16 @@ namespace Fire.Defenses.LatentRepair;
 ///   near-equal scores an earlier repair leaves more of the network to rebuild the class: measured on Blended and SIG,
 ///   docs/fire.md).
 ///   No repair when nothing beats the unrepaired model's score.</item>
+/// <item>Stacking (up to <see cref="FireOptions.MaxRepairLayers"/> layers): the same choice again over the layers not yet
+///   repaired, each candidate scored with the repairs chosen so far applied too (in each fold, their fold directions;
+///   the plan runs in layer order) and guarded on the clean drop of all of them together; it is added only when its
+///   score beats the plan's by more than the tie tolerance. Each layer keeps its own direction from the undefended
+///   model's activations, so streaming updates stay running means. One direction often leaves a residue that another
+///   layer separates (measured in docs/fire.md); a greedy first stage may also take the deeper of two layers that work
+///   only together, so a later stage may add a shallower one.</item>
 /// </list>
-/// Cost: per layer one head pass over the clean fit part and the poisoned samples; per candidate tail passes over
-/// only the rows the repair changes.
+/// Cost: per layer and stage one head pass over the clean fit part and the poisoned samples; per candidate tail passes
+/// over only the rows the repair changes.
 /// </summary>
 internal static class RepairSelector
 {
@@ -45,51 +52,84 @@ internal static class RepairSelector
         bool Repaired(int sample, int prediction) => paired ? prediction == observed.OriginalPredictions[sample] : prediction != target;
         // Paired repair is checked against each sample's own class, so needs no class-share cap.
         var caps = paired ? null : ClassShareCaps.FromLabels(clean.FitLabels.Concat(clean.HoldoutLabels), target, model.ClassCount, count);
-        var unrepaired = ModelRunner.Predict(model, BatchOps.Stack(observed.Poisoned, observed.SampleShape), options.BatchSize);
+        var poisoned = BatchOps.Stack(observed.Poisoned, observed.SampleShape);
+        var unrepaired = ModelRunner.Predict(model, poisoned, options.BatchSize);
         var (unrepairedRate, unrepairedScore) = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
-
         var (fold, foldCount) = AssignFolds(count, options);
+        var foldTests = Enumerable.Range(0, foldCount)
+            .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] == f).ToArray()).ToArray();
+        var settings = options.Modes.SelectMany(mode => options.Alphas.Select(alpha => (Mode: mode, Alpha: alpha))).ToList();
+        double tolerance = Math.Floor(0.02 * count) / count + 1e-9;
+
+        // Stage 1: one repair at any layer.
+        var fits = new LayerFit[layers.Count];
         var candidates = new List<Candidate>();
         for (int layerIndex = 0; layerIndex < layers.Count; layerIndex++)
+            candidates.AddRange(ScoreLayer(layerIndex));
+        var chosen = new List<Candidate>();
+        var next = Pick(candidates, unrepairedScore, tolerance, options, c => CleanDrop(model, clean, [], c.Repair, options));
+        var scored = candidates.Select(c => c.Score(options, stage: 1)).ToList();
+
+        // Further stages: one more repair at a layer not yet repaired, scored with the others applied.
+        for (int stage = 2; next is not null; stage++)
+        {
+            chosen.Add(next);
+            if (stage > options.MaxRepairLayers || chosen.Count == layers.Count) break;
+            var before = chosen.ToList();
+            candidates = Enumerable.Range(0, layers.Count).Where(l => before.All(c => c.LayerIndex != l))
+                .SelectMany(l => settings.Select(setting => ScoreStacked(before, l, setting))).ToList();
+            next = Pick(candidates, before[^1].RepairScore + tolerance, tolerance, options, c => CleanDrop(model, clean, before, c.Repair, options));
+            scored.AddRange(candidates.Select(c => c.Score(options, stage)));
+        }
+
+        var chosenScores = chosen.Select((c, i) => c.Score(options, i + 1)).ToList();
+        var report = new SelectionReport(count, target, observed.Source, foldCount, clean.HoldoutLabels.Length, clean.HoldoutAccuracy,
+            unrepairedRate, unrepairedScore, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList());
+        return new RepairPlan(chosen.OrderBy(c => c.LayerIndex).Select(c => c.Repair).ToList(), target, count, report);
+
+        // Directions at one layer (deployed and per fold) and every mode x alpha there, each sample scored with the
+        // direction fitted without it; only rows a repair changes go through the tail.
+        IEnumerable<Candidate> ScoreLayer(int layerIndex)
         {
             string layer = layers[layerIndex];
             var cleanFit = ModelRunner.Activations(model, clean.FitImages, layer, options.BatchSize);
             var (contributions, activations) = observed.SampleVectors(model, layer, options);
             var cleanMean = clean.Means[layer].Mean();
             var deployedDirection = new TriggerDirection(layer, observed.Beta(layer, clean), cleanMean);
-            var deployedStats = CleanScoreStatistics.Measure(deployedDirection, cleanFit, options.GateQuantile);
-
             var folds = Enumerable.Range(0, foldCount).Select(f =>
             {
                 var train = Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f).ToArray();
-                var test = Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] == f).ToArray();
                 var direction = new TriggerDirection(layer, FoldBeta(contributions, train, paired ? null : cleanMean), cleanMean);
-                var stats = CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile);
-                return (Direction: direction, Stats: stats, Test: test, Activations: BatchOps.Rows(activations, test),
-                        Base: unrepaired.Rows(test));
-            }).ToList();
+                return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile));
+            }).ToArray();
+            var fit = fits[layerIndex] = new LayerFit(layerIndex, (deployedDirection, CleanScoreStatistics.Measure(deployedDirection, cleanFit, options.GateQuantile)), folds);
 
-            var settings = options.Modes.SelectMany(mode => options.Alphas.Select(alpha => (Mode: mode, Alpha: alpha))).ToList();
             var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
-            foreach (var f in folds)
+            for (int f = 0; f < foldCount; f++)
             {
-                var outputs = PredictRepaired(model, settings.Select(c => new LayerRepair(f.Direction, f.Stats, c.Mode, c.Alpha)).ToList(),
-                    f.Activations, f.Base, options.BatchSize);
+                var test = foldTests[f];
+                var outputs = PredictRepaired(model, settings.Select(c => fit.FoldRepair(f, c.Mode, c.Alpha)).ToList(),
+                    BatchOps.Rows(activations, test), unrepaired.Rows(test), options.BatchSize);
                 for (int c = 0; c < settings.Count; c++)
-                for (int j = 0; j < f.Test.Length; j++)
-                    heldOut[c].Add((f.Test[j], outputs[c].Labels[j], outputs[c].Confidences[j]));
+                for (int j = 0; j < test.Length; j++)
+                    heldOut[c].Add((test[j], outputs[c].Labels[j], outputs[c].Confidences[j]));
             }
-            for (int c = 0; c < settings.Count; c++)
-            {
-                var (rate, score) = Measure(heldOut[c]);
-                candidates.Add(new Candidate(new LayerRepair(deployedDirection, deployedStats, settings[c].Mode, settings[c].Alpha), layerIndex, rate, score));
-            }
+            return settings.Select((setting, c) => fit.Candidate(setting.Mode, setting.Alpha, Measure(heldOut[c])));
         }
 
-        var chosen = Pick(candidates, count, unrepairedScore, options, candidate => CleanDrop(model, clean, candidate.Repair, options));
-        var report = new SelectionReport(count, target, observed.Source, foldCount, clean.HoldoutLabels.Length, clean.HoldoutAccuracy,
-            unrepairedRate, unrepairedScore, candidates.Select(c => c.Score(options)).ToList(), chosen?.Score(options));
-        return new RepairPlan(chosen is null ? [] : [chosen.Repair], target, count, report);
+        // One more repair on top of <before>: each fold's samples run through the whole network with every repair's fold direction.
+        Candidate ScoreStacked(IReadOnlyList<Candidate> before, int layerIndex, (RepairMode Mode, float Alpha) setting)
+        {
+            var fit = fits[layerIndex];
+            var heldOut = new List<(int Sample, int Label, float Confidence)>();
+            for (int f = 0; f < foldCount; f++)
+            {
+                var plan = new RepairPlan([.. before.Select(c => c.FoldRepairs[f]), fit.FoldRepair(f, setting.Mode, setting.Alpha)], -1, 0);
+                var outputs = ModelRunner.Predict(model, BatchOps.Rows(poisoned, foldTests[f]), options.BatchSize, () => plan.CreateAccess(model.LayerNames));
+                heldOut.AddRange(foldTests[f].Select((sample, j) => (sample, outputs.Labels[j], outputs.Confidences[j])));
+            }
+            return fit.Candidate(setting.Mode, setting.Alpha, Measure(heldOut));
+        }
 
         // Repair rate and confidence-weighted repair score over one prediction per observed sample.
         (double Rate, double Score) Measure(IEnumerable<(int Sample, int Label, float Confidence)> outcomes)
@@ -100,31 +140,44 @@ internal static class RepairSelector
         }
     }
 
-    /// <summary>A scored candidate; its clean drop is measured only when it could be chosen.</summary>
-    private sealed class Candidate(LayerRepair repair, int layerIndex, double repairRate, double repairScore)
+    /// <summary>One layer's directions and clean score statistics: from every observed sample (deployed) and per fold.</summary>
+    private sealed record LayerFit(int LayerIndex, (TriggerDirection Direction, CleanScoreStatistics Stats) Deployed,
+        (TriggerDirection Direction, CleanScoreStatistics Stats)[] Folds)
     {
+        public LayerRepair FoldRepair(int fold, RepairMode mode, float alpha) => new(Folds[fold].Direction, Folds[fold].Stats, mode, alpha);
+
+        public Candidate Candidate(RepairMode mode, float alpha, (double Rate, double Score) measured) =>
+            new(new LayerRepair(Deployed.Direction, Deployed.Stats, mode, alpha),
+                Enumerable.Range(0, Folds.Length).Select(f => FoldRepair(f, mode, alpha)).ToList(), LayerIndex, measured.Rate, measured.Score);
+    }
+
+    /// <summary>A scored candidate; its clean drop is measured only when it could be chosen.</summary>
+    private sealed class Candidate(LayerRepair repair, IReadOnlyList<LayerRepair> foldRepairs, int layerIndex, double repairRate, double repairScore)
+    {
+        /// <summary>The deployed repair: direction from every observed sample.</summary>
         public LayerRepair Repair { get; } = repair;
+        /// <summary>The same setting with each fold's direction, applied before a deeper stage is scored.</summary>
+        public IReadOnlyList<LayerRepair> FoldRepairs { get; } = foldRepairs;
         public int LayerIndex { get; } = layerIndex;
         public double RepairRate { get; } = repairRate;
         public double RepairScore { get; } = repairScore;
         public double? CleanDrop { get; set; }
         public bool Admissible(FireOptions options) => CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9;
-        public CandidateScore Score(FireOptions options) => new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options));
+        public CandidateScore Score(FireOptions options, int stage) => new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage);
     }
 
     /// <summary>
     /// Walks the candidates from the highest repair score down, measuring the clean guard only on the way: the first
-    /// admissible one fixes the best rate, the walk ends below best - tolerance, and the tie-break picks among the
-    /// admissible ones seen within the tolerance.
+    /// admissible one fixes the best score, the walk ends at <paramref name="toBeat"/> or below best - tolerance, and the
+    /// tie-break picks among the admissible ones seen within the tolerance.
     /// </summary>
-    private static Candidate? Pick(List<Candidate> candidates, int count, double unrepairedScore, FireOptions options, Func<Candidate, double> cleanDrop)
+    private static Candidate? Pick(List<Candidate> candidates, double toBeat, double tolerance, FireOptions options, Func<Candidate, double> cleanDrop)
     {
-        double tolerance = Math.Floor(0.02 * count) / count + 1e-9;
         double? best = null;
         var tied = new List<Candidate>();
         foreach (var candidate in candidates.OrderByDescending(c => c.RepairScore).ThenBy(c => c.LayerIndex))
         {
-            if (candidate.RepairScore <= unrepairedScore || candidate.RepairScore < best - tolerance) break;
+            if (candidate.RepairScore <= toBeat || candidate.RepairScore < best - tolerance) break;
             candidate.CleanDrop = cleanDrop(candidate);
             if (!candidate.Admissible(options)) continue;
             best ??= candidate.RepairScore;
@@ -158,11 +211,19 @@ internal static class RepairSelector
         return beta;
     }
 
-    private static double CleanDrop(ILayeredModel model, CleanReference clean, LayerRepair repair, FireOptions options)
+    /// <summary>Held-out clean accuracy lost by <paramref name="repair"/> on top of the deployed repairs of <paramref name="before"/>.</summary>
+    private static double CleanDrop(ILayeredModel model, CleanReference clean, IReadOnlyList<Candidate> before, LayerRepair repair, FireOptions options)
     {
-        var outputs = PredictRepaired(model, [repair], clean.HoldoutActivations(model, repair.Layer, options.BatchSize),
-            Outputs.LabelsOnly(clean.HoldoutPredictions), options.BatchSize)[0];
-        return clean.HoldoutAccuracy - CleanReference.Accuracy(outputs.Labels, clean.HoldoutLabels);
+        int[] labels;
+        if (before.Count == 0)
+            labels = PredictRepaired(model, [repair], clean.HoldoutActivations(model, repair.Layer, options.BatchSize),
+                Outputs.LabelsOnly(clean.HoldoutPredictions), options.BatchSize)[0].Labels;
+        else
+        {
+            var plan = new RepairPlan([.. before.Select(c => c.Repair), repair], -1, 0);
+            labels = ModelRunner.Predict(model, clean.HoldoutImages, options.BatchSize, () => plan.CreateAccess(model.LayerNames)).Labels;
+        }
+        return clean.HoldoutAccuracy - CleanReference.Accuracy(labels, clean.HoldoutLabels);
     }
 
     /// <summary>

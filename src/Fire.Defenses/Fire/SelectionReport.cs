@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Fire.Defenses.LatentRepair;
 
 /// <summary>One scored candidate of the automatic choice.</summary>
@@ -8,9 +10,15 @@ namespace Fire.Defenses.LatentRepair;
 /// when unpaired; at most the repair rate.</param>
 /// <param name="CleanAccuracyDrop">Accuracy on the held-out clean reference without repair minus with it; null when not
 /// measured because the candidate could not have been chosen.</param>
-public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible);
+/// <param name="Stage">1: a first repair; n: a repair added on top of the n - 1 chosen before it (scores and clean drop are
+/// those of all of them together).</param>
+public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
+    int Stage = 1);
 
-/// <summary>How the automatic choice went: the data it used, every candidate's scores and the one chosen (null: no repair helped).</summary>
+/// <summary>
+/// How the automatic choice went: the data it used, every candidate's scores, the first repair chosen (null: no repair
+/// helped) and the repairs stacked on it at other layers.
+/// </summary>
 public sealed record SelectionReport(
     int ObservedCount,
     int EstimatedTarget,
@@ -21,9 +29,19 @@ public sealed record SelectionReport(
     double UnrepairedRate,
     double UnrepairedScore,
     IReadOnlyList<CandidateScore> Candidates,
-    CandidateScore? Chosen)
+    CandidateScore? Chosen,
+    IReadOnlyList<CandidateScore>? Stacked = null)
 {
-    public override string ToString() => Chosen is null
-        ? $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean-accuracy guard"
-        : $"k = {ObservedCount}: {Chosen.Layer} {RepairModes.Name(Chosen.Mode)} alpha {Chosen.Alpha:0.##}, held-out repair rate {Chosen.HeldOutRepairRate:P1} (score {Chosen.HeldOutRepairScore:0.000}), clean drop {Chosen.CleanAccuracyDrop * 100:0.0} points ({Candidates.Count} candidates, {Folds} folds)";
+    /// <summary>Every chosen repair in the order chosen: <see cref="Chosen"/>, then <see cref="Stacked"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<CandidateScore> ChosenRepairs => Chosen is null ? [] : [Chosen, .. Stacked ?? []];
+
+    public override string ToString()
+    {
+        if (Chosen is null) return $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean-accuracy guard";
+        var last = ChosenRepairs[^1];
+        return $"k = {ObservedCount}: {string.Join(" + ", ChosenRepairs.Select(c => $"{c.Layer} {RepairModes.Name(c.Mode)} alpha {c.Alpha:0.##}"))}, " +
+               $"held-out repair rate {last.HeldOutRepairRate:P1} (score {last.HeldOutRepairScore:0.000}), clean drop {last.CleanAccuracyDrop * 100:0.0} points " +
+               $"({Candidates.Count} candidates, {Folds} folds)";
+    }
 }

@@ -36,7 +36,7 @@ public class SelectionTests
         var poisoned = Samples(20, trigger: 8f).Images;
         var selection = Select(model, clean, labels, poisoned);
         Assert.Equal("early", selection.Chosen!.Layer);
-        var late = selection.Candidates.Where(c => c.Layer == "late").MaxBy(c => c.HeldOutRepairScore)!;
+        var late = selection.Candidates.Where(c => c.Layer == "late" && c.Stage == 1).MaxBy(c => c.HeldOutRepairScore)!;
         Assert.Equal(1.0, late.HeldOutRepairRate);
         Assert.True(late.HeldOutRepairScore < selection.Chosen.HeldOutRepairScore - 0.2,
             $"late {late.HeldOutRepairScore:0.000}, early {selection.Chosen.HeldOutRepairScore:0.000}");
@@ -56,7 +56,7 @@ public class SelectionTests
         var (clean, labels) = Samples(40, trigger: 0f);
         var poisoned = Samples(20, trigger: 8f).Images;
         var selection = Select(model, clean, labels, poisoned);
-        var second = selection.Candidates.Single(c => c.Layer == "second" && c.Mode == selection.Chosen!.Mode && c.Alpha == selection.Chosen.Alpha);
+        var second = selection.Candidates.Single(c => c.Layer == "second" && c.Stage == 1 && c.Mode == selection.Chosen!.Mode && c.Alpha == selection.Chosen.Alpha);
         Assert.Equal(selection.Chosen!.HeldOutRepairScore, second.HeldOutRepairScore, 12);
         Assert.Equal("first", selection.Chosen.Layer);
     }
@@ -101,29 +101,57 @@ public class SelectionTests
         Assert.InRange(selection.Chosen.HeldOutRepairScore, 0.9, 1.0);
     }
 
-    /// <summary>The automatic choice after fitting the clean reference and observing the poisoned samples (unpaired).</summary>
-    private static SelectionReport Select(ToyLayeredModel model, FloatBatch clean, int[] labels, FloatBatch poisoned)
+    /// <summary>
+    /// Three classes, target 0; the trigger adds 8 to x0 (even samples) or to x3 (odd ones), and "late" reads their
+    /// maximum m as the target's evidence, erasing the class evidence while m &gt; 6. One direction at "early" points
+    /// between the two axes and takes only half of either trigger away (m = 4: the class and the target tie); at "late"
+    /// a repair finds the class evidence already erased, but scores better than early alone. Early then late restores
+    /// the class: the choice must take late first, then add early, and must stop at late when told to repair one layer.
+    /// </summary>
+    [Fact]
+    public void TwoRepairsThatWorkOnlyTogetherAreStacked()
     {
-        using var guard = new FireGuard(model);
+        var model = new ToyLayeredModel(4, 3,
+            ("early", x => (float[])x.Clone()),
+            ("late", x => MathF.Max(x[0], x[3]) is var m && m > 6 ? [m, 0.1f * x[1], 0.1f * x[2]] : [m, x[1], x[2]]),
+            ("logits", x => (float[])x.Clone()));
+        var (clean, labels) = Samples(40, trigger: 0f, axes: 4);
+        var poisoned = Samples(20, trigger: 8f, axes: 4, triggerAxis: i => i % 2 == 0 ? 0 : 3).Images;
+        var options = new FireOptions { Alphas = [1f] };
+        var stacked = Select(model, clean, labels, poisoned, options);
+        var single = Select(model, clean, labels, poisoned, options with { MaxRepairLayers = 1 });
+        Assert.Equal(["late", "early"], stacked.ChosenRepairs.Select(c => c.Layer));
+        Assert.Equal(single.Chosen, stacked.Chosen);
+        Assert.Empty(single.Stacked!);
+        Assert.InRange(single.Chosen!.HeldOutRepairScore, 0.0, 0.6);
+        Assert.InRange(stacked.ChosenRepairs[^1].HeldOutRepairScore, 0.9, 1.0);
+        Assert.Equal(2, stacked.ChosenRepairs[^1].Stage);
+        Assert.DoesNotContain(stacked.Candidates, c => c.Stage == 2 && c.Layer == "late");
+    }
+
+    /// <summary>The automatic choice after fitting the clean reference and observing the poisoned samples (unpaired).</summary>
+    private static SelectionReport Select(ToyLayeredModel model, FloatBatch clean, int[] labels, FloatBatch poisoned, FireOptions? options = null)
+    {
+        using var guard = new FireGuard(model, options);
         guard.FitClean(clean, labels);
         guard.Observe(poisoned);
         return guard.Plan.Selection!;
     }
 
     /// <summary>
-    /// Samples of classes 1 .. classes - 1 in turn, each at 4 on its own axis (input size = classes) with a fixed jitter of
-    /// up to 0.3; the trigger adds to x0, the target's axis.
+    /// Samples of classes 1 .. classes - 1 in turn, each at 4 on its own axis (axes = input size, at least classes) with a
+    /// fixed jitter of up to 0.3; the trigger adds to axis <paramref name="triggerAxis"/>(sample), by default x0, the target's.
     /// </summary>
-    private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3)
+    private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3, int? axes = null, Func<int, int>? triggerAxis = null)
     {
         var rows = new float[count][];
         var labels = new int[count];
         for (int i = 0; i < count; i++)
         {
             labels[i] = 1 + i % (classes - 1);
-            rows[i] = new float[classes];
-            for (int axis = 0; axis < classes; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? 4f : 0f);
-            rows[i][0] += trigger;
+            rows[i] = new float[axes ?? classes];
+            for (int axis = 0; axis < rows[i].Length; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? 4f : 0f);
+            rows[i][triggerAxis?.Invoke(i) ?? 0] += trigger;
         }
         return (ToyLayeredModel.Batch(rows), labels);
     }

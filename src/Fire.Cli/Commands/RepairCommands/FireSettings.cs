@@ -30,6 +30,10 @@ public class FireSettings : ComputeSettings
     [Description("Repair strengths to choose from, comma-separated (default: 0.5,1,1.5).")]
     public string? Alphas { get; set; }
 
+    [CommandOption("--max-layers <N>")]
+    [Description("The automatic choice stacks repairs at up to N layers, adding one only while it raises the held-out repair score (default: 2).")]
+    public int MaxLayers { get; set; } = new FireOptions().MaxRepairLayers;
+
     [CommandOption("--fixed")]
     [Description("No automatic choice: repair every --layers layer at once with the one --mode and --alpha (one value, or one per layer).")]
     public bool Fixed { get; set; }
@@ -58,6 +62,7 @@ public class FireSettings : ComputeSettings
     {
         if (Observed < 1) return ValidationResult.Error($"--observed must be at least 1, got {Observed}.");
         if (Clean < 2) return ValidationResult.Error($"--clean must be at least 2, got {Clean}.");
+        if (MaxLayers < 1) return ValidationResult.Error($"--max-layers must be at least 1, got {MaxLayers}.");
         if (Augment < 0) return ValidationResult.Error($"--augment must be 0 or more, got {Augment}.");
         if (TestLimit is < 1) return ValidationResult.Error($"--test-limit must be at least 1, got {TestLimit}.");
         if (Fixed && (Layers is null || Modes is null || Alphas is null))
@@ -81,7 +86,7 @@ public class FireSettings : ComputeSettings
                 throw new ArgumentException($"--fixed takes one --alpha or one per layer ({layers.Length}), got {alphas.Count}.");
             plan = layers!.Select((layer, i) => new RepairSpec(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i])).ToList();
         }
-        return defaults with { Modes = modes, Alphas = alphas, Layers = layers, FixedPlan = plan, Augmentation = augmentation, Seed = Seed };
+        return defaults with { Modes = modes, Alphas = alphas, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed };
     }
 
     public FireExperimentSettings Experiment(IReadOnlyList<int> streamingPoints) => new()
