@@ -66,7 +66,7 @@ public static class FireReport
         md.AppendLine("  accuracy are rejected; the best score wins, ties");
         md.AppendLine("  (within 2% of the samples) going to the smaller clean drop, gated before ungated, projection before translation, smaller alpha, shallower");
         md.AppendLine("  layer. Gate threshold: the 0.99 quantile of clean scores along the direction.");
-        md.AppendLine("- **Stacking** (up to 2 layers): the same choice again over the other layers, each candidate scored with the first repair applied too");
+        md.AppendLine("- **Stacking** (`--max-layers 2`; off by default): the same choice again over the other layers, each candidate scored with the first repair applied too");
         md.AppendLine("  (per fold, its fold direction) and guarded on the clean drop of both; the second is kept only if it raises the held-out score by more");
         md.AppendLine("  than the tie tolerance. Each layer keeps its own direction from the undefended model's activations.");
         md.AppendLine("- **Targets** (the issue's), at k = 100 for BadNets and Blended: PA within 10 points of the undefended CA, ASR at most 5%, CA drop at most");
@@ -189,7 +189,9 @@ public static class FireReport
         md.AppendLine("- **Why a second layer.** One direction at an early layer takes most of a trigger's shift away but can leave a residue that still");
         md.AppendLine("  reaches the target; at a later layer that residue lies along a direction of its own, which a second repair removes. A later layer");
         md.AppendLine("  alone cannot do it when the trigger has already erased the class evidence there. The stacked repair must earn its place on the");
-        md.AppendLine("  held-out samples and pass the same clean guard, so it is added only where the defender's own data show a gain.");
+        md.AppendLine("  held-out samples and pass the same clean guard, so it is added only where the defender's own data show a gain. It is off by");
+        md.AppendLine("  default: in docs/fire-stacked.md it raised PA in most settings but also ASR in some (the held-out gain did not always carry over");
+        md.AppendLine("  to the test split), and each repaired layer adds its cost to every prediction.");
         md.AppendLine("- **Small k**: with few observed samples the direction is noisy; the cross-validated choice avoids plans that only fit those samples.");
         md.AppendLine("- **PA beside clean-model PA.** The PA target (within 10 points of the undefended CA) assumes the triggered image still shows its");
         md.AppendLine("  class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed part");

@@ -106,7 +106,7 @@ public class SelectionTests
     /// maximum m as the target's evidence, erasing the class evidence while m &gt; 6. One direction at "early" points
     /// between the two axes and takes only half of either trigger away (m = 4: the class and the target tie); at "late"
     /// a repair finds the class evidence already erased, but scores better than early alone. Early then late restores
-    /// the class: the choice must take late first, then add early, and must stop at late when told to repair one layer.
+    /// the class: the choice must take late first, then add early, and must stop at late with the default of one layer.
     /// </summary>
     [Fact]
     public void TwoRepairsThatWorkOnlyTogetherAreStacked()
@@ -118,8 +118,8 @@ public class SelectionTests
         var (clean, labels) = Samples(40, trigger: 0f, axes: 4);
         var poisoned = Samples(20, trigger: 8f, axes: 4, triggerAxis: i => i % 2 == 0 ? 0 : 3).Images;
         var options = new FireOptions { Alphas = [1f] };
-        var stacked = Select(model, clean, labels, poisoned, options);
-        var single = Select(model, clean, labels, poisoned, options with { MaxRepairLayers = 1 });
+        var stacked = Select(model, clean, labels, poisoned, options with { MaxRepairLayers = 2 });
+        var single = Select(model, clean, labels, poisoned, options);
         Assert.Equal(["late", "early"], stacked.ChosenRepairs.Select(c => c.Layer));
         Assert.Equal(single.Chosen, stacked.Chosen);
         Assert.Empty(single.Stacked!);

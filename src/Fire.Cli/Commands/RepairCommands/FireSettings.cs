@@ -31,7 +31,7 @@ public class FireSettings : ComputeSettings
     public string? Alphas { get; set; }
 
     [CommandOption("--max-layers <N>")]
-    [Description("The automatic choice stacks repairs at up to N layers, adding one only while it raises the held-out repair score (default: 2).")]
+    [Description("The automatic choice stacks repairs at up to N layers, adding one only while it raises the held-out repair score (default: 1; docs/fire-stacked.md measures 2).")]
     public int MaxLayers { get; set; } = new FireOptions().MaxRepairLayers;
 
     [CommandOption("--fixed")]
