@@ -129,6 +129,33 @@ public class SelectionTests
         Assert.DoesNotContain(stacked.Candidates, c => c.Stage == 2 && c.Layer == "late");
     }
 
+    [Fact]
+    public void AStackedPlanSavesAndLoadsWithItsSelection()
+    {
+        var model = new ToyLayeredModel(3, 3,
+            ("early", x => (float[])x.Clone()),
+            ("late", x => (float[])x.Clone()),
+            ("logits", x => (float[])x.Clone()));
+        var (clean, labels) = Samples(40, trigger: 0f);
+        using var guard = new FireGuard(model, new FireOptions { MaxRepairLayers = 2 });
+        guard.FitClean(clean, labels);
+        guard.Observe(Samples(20, trigger: 8f).Images);
+        string path = Path.Combine(Path.GetTempPath(), $"fire-{Guid.NewGuid():N}.json");
+        try
+        {
+            guard.Save(path);
+            using var loaded = FireGuard.Load(path, model);
+            Assert.Equal(guard.Plan.Repairs.Select(r => r.Layer), loaded.Plan.Repairs.Select(r => r.Layer));
+            Assert.Equal(guard.Plan.Selection!.ChosenRepairs, loaded.Plan.Selection!.ChosenRepairs);
+            Assert.Equal(guard.Plan.Selection.Candidates.Select(c => c.Stage), loaded.Plan.Selection.Candidates.Select(c => c.Stage));
+            Assert.Contains(loaded.Plan.Selection.Candidates, c => c.Stage == 2);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>The automatic choice after fitting the clean reference and observing the poisoned samples (unpaired).</summary>
     private static SelectionReport Select(ToyLayeredModel model, FloatBatch clean, int[] labels, FloatBatch poisoned, FireOptions? options = null)
     {
