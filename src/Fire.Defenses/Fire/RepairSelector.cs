@@ -33,11 +33,11 @@ namespace Fire.Defenses.LatentRepair;
 ///   the plan runs in layer order) and guarded on the clean drop of all of them together; it is added only when its
 ///   score beats the plan's by more than the tie tolerance. Each layer keeps its own direction from the undefended
 ///   model's activations, so streaming updates stay running means. One direction often leaves a residue that another
-///   layer separates (measured in docs/fire.md); a greedy first stage may also take the deeper of two layers that work
+///   layer separates (measured in docs/fire-stacked.md); a greedy first stage may also take the deeper of two layers that work
 ///   only together, so a later stage may add a shallower one.</item>
 /// </list>
-/// Cost: per layer and stage one head pass over the clean fit part and the poisoned samples; per candidate tail passes
-/// over only the rows the repair changes.
+/// Cost: per layer one head pass over the clean fit part and the poisoned samples; per first-stage candidate tail passes
+/// over only the rows the repair changes; per stacked candidate one whole pass over the observed samples.
 /// </summary>
 internal static class RepairSelector
 {
@@ -124,8 +124,8 @@ internal static class RepairSelector
             var heldOut = new List<(int Sample, int Label, float Confidence)>();
             for (int f = 0; f < foldCount; f++)
             {
-                var plan = new RepairPlan([.. before.Select(c => c.FoldRepairs[f]), fit.FoldRepair(f, setting.Mode, setting.Alpha)], -1, 0);
-                var outputs = ModelRunner.Predict(model, BatchOps.Rows(poisoned, foldTests[f]), options.BatchSize, () => plan.CreateAccess(model.LayerNames));
+                var outputs = PredictWith(model, [.. before.Select(c => c.FoldRepairs[f]), fit.FoldRepair(f, setting.Mode, setting.Alpha)],
+                    BatchOps.Rows(poisoned, foldTests[f]), options.BatchSize);
                 heldOut.AddRange(foldTests[f].Select((sample, j) => (sample, outputs.Labels[j], outputs.Confidences[j])));
             }
             return fit.Candidate(setting.Mode, setting.Alpha, Measure(heldOut));
@@ -156,7 +156,7 @@ internal static class RepairSelector
     {
         /// <summary>The deployed repair: direction from every observed sample.</summary>
         public LayerRepair Repair { get; } = repair;
-        /// <summary>The same setting with each fold's direction, applied before a deeper stage is scored.</summary>
+        /// <summary>The same setting with each fold's direction, applied while a later stage is scored.</summary>
         public IReadOnlyList<LayerRepair> FoldRepairs { get; } = foldRepairs;
         public int LayerIndex { get; } = layerIndex;
         public double RepairRate { get; } = repairRate;
@@ -214,16 +214,18 @@ internal static class RepairSelector
     /// <summary>Held-out clean accuracy lost by <paramref name="repair"/> on top of the deployed repairs of <paramref name="before"/>.</summary>
     private static double CleanDrop(ILayeredModel model, CleanReference clean, IReadOnlyList<Candidate> before, LayerRepair repair, FireOptions options)
     {
-        int[] labels;
-        if (before.Count == 0)
-            labels = PredictRepaired(model, [repair], clean.HoldoutActivations(model, repair.Layer, options.BatchSize),
-                Outputs.LabelsOnly(clean.HoldoutPredictions), options.BatchSize)[0].Labels;
-        else
-        {
-            var plan = new RepairPlan([.. before.Select(c => c.Repair), repair], -1, 0);
-            labels = ModelRunner.Predict(model, clean.HoldoutImages, options.BatchSize, () => plan.CreateAccess(model.LayerNames)).Labels;
-        }
-        return clean.HoldoutAccuracy - CleanReference.Accuracy(labels, clean.HoldoutLabels);
+        var outputs = before.Count == 0
+            ? PredictRepaired(model, [repair], clean.HoldoutActivations(model, repair.Layer, options.BatchSize),
+                Outputs.LabelsOnly(clean.HoldoutPredictions), options.BatchSize)[0]
+            : PredictWith(model, [.. before.Select(c => c.Repair), repair], clean.HoldoutImages, options.BatchSize);
+        return clean.HoldoutAccuracy - CleanReference.Accuracy(outputs.Labels, clean.HoldoutLabels);
+    }
+
+    /// <summary>Predictions on whole images with <paramref name="repairs"/> (at distinct layers) applied in one pass.</summary>
+    private static Outputs PredictWith(ILayeredModel model, IReadOnlyList<LayerRepair> repairs, FloatBatch images, int batchSize)
+    {
+        var plan = new RepairPlan(repairs, estimatedTarget: -1, observedCount: 0);
+        return ModelRunner.Predict(model, images, batchSize, () => plan.CreateAccess(model.LayerNames));
     }
 
     /// <summary>

@@ -49,10 +49,7 @@ public class SelectionTests
     [Fact]
     public void TiesGoToTheShallowerLayer()
     {
-        var model = new ToyLayeredModel(3, 3,
-            ("first", x => (float[])x.Clone()),
-            ("second", x => (float[])x.Clone()),
-            ("logits", x => (float[])x.Clone()));
+        var model = TwoIdentityLayers("first", "second");
         var (clean, labels) = Samples(40, trigger: 0f);
         var poisoned = Samples(20, trigger: 8f).Images;
         var selection = Select(model, clean, labels, poisoned);
@@ -132,10 +129,7 @@ public class SelectionTests
     [Fact]
     public void AStackedPlanSavesAndLoadsWithItsSelection()
     {
-        var model = new ToyLayeredModel(3, 3,
-            ("early", x => (float[])x.Clone()),
-            ("late", x => (float[])x.Clone()),
-            ("logits", x => (float[])x.Clone()));
+        var model = TwoIdentityLayers("early", "late");
         var (clean, labels) = Samples(40, trigger: 0f);
         using var guard = new FireGuard(model, new FireOptions { MaxRepairLayers = 2 });
         guard.FitClean(clean, labels);
@@ -155,6 +149,10 @@ public class SelectionTests
             File.Delete(path);
         }
     }
+
+    /// <summary>Three classes; two identity layers, then logits = the input (class c scores x[c]).</summary>
+    private static ToyLayeredModel TwoIdentityLayers(string first, string second) =>
+        new(3, 3, (first, x => (float[])x.Clone()), (second, x => (float[])x.Clone()), ("logits", x => (float[])x.Clone()));
 
     /// <summary>The automatic choice after fitting the clean reference and observing the poisoned samples (unpaired).</summary>
     private static SelectionReport Select(ToyLayeredModel model, FloatBatch clean, int[] labels, FloatBatch poisoned, FireOptions? options = null)
