@@ -18,6 +18,18 @@ internal static class TensorConversion
         return result;
     }
 
+    /// <summary>A contiguous float32 copy of <paramref name="x"/> with memory of its own, in the current dispose scope.</summary>
+    public static Tensor OwnedCopy(Tensor x) =>
+        x.dtype == ScalarType.Float32 && x.is_contiguous() ? x.detach().clone() : x.detach().to(ScalarType.Float32).contiguous();
+
+    /// <summary>The values of a contiguous float32 CPU tensor, in place (writes change the tensor).</summary>
+    public static Span<float> Values(Tensor x)
+    {
+        if (x.dtype != ScalarType.Float32 || !x.is_contiguous())
+            throw new ArgumentException($"Only a contiguous float32 tensor can be edited in place, got {x.dtype}.");
+        return MemoryMarshal.Cast<byte, float>(x.bytes);
+    }
+
     /// <summary>The values of <paramref name="x"/> as float32, row-major.</summary>
     public static float[] ToArray(Tensor x)
     {

@@ -36,12 +36,23 @@ public sealed class TorchLayeredModel : ILayeredModel
         var logits = Net.Forward(ToTensor(input), (i, x) =>
         {
             if (access is null) return null;
-            Tensor? replaced = null;
-            if (access.Editors.TryGetValue(names[i], out var editor)) replaced = ToTensor(editor(ToBatch(x)));
-            if (access.Taps.Contains(names[i])) access.Capture(names[i], ToBatch(replaced ?? x));
-            return replaced;
+            Tensor? edited = null;
+            if (access.Editors.TryGetValue(names[i], out var editor)) edited = Edited(x, editor);
+            if (access.Taps.Contains(names[i])) access.Capture(names[i], ToBatch(edited ?? x));
+            return edited;
         });
         return ToBatch(logits);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="x"/> changed by <paramref name="editor"/> in libtorch's own memory: no managed copy on
+    /// the inference path, so a repair costs little more than its arithmetic.
+    /// </summary>
+    private static Tensor Edited(Tensor x, ActivationEditor editor)
+    {
+        var copy = TensorConversion.OwnedCopy(x);
+        editor(new ActivationSpan(TensorConversion.Values(copy), copy.shape.Select(d => (int)d).ToArray()));
+        return copy;
     }
 
     public FloatBatch Head(FloatBatch input, string layer)

@@ -31,6 +31,14 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void Bench_rejects_a_negative_latency_duration()
+    {
+        var (code, output) = Fire("bench", "--latency-seconds", "-1");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--latency-seconds must be 0 or more, got -1", output.Replace("\n", ""));
+    }
+
+    [Fact]
     public void Model_layers_lists_small_cnn_with_shapes_and_parameters()
     {
         var (code, output) = Fire("model", "layers", "small-cnn", "--input", "1x28x28", "--classes", "7");

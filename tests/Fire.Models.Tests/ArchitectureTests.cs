@@ -57,8 +57,8 @@ public class ArchitectureTests
         var images = TestData.Images(2, model.InputShape, seed: 4);
         foreach (var layer in model.LayerNames)
         {
-            var replaced = TestData.AddRampDelta(model.Head(images, layer));
-            var access = new LayerAccess().Replace(layer, TestData.AddRampDelta).Tap(layer);
+            var replaced = TestData.WithRampDelta(model.Head(images, layer));
+            var access = new LayerAccess().Edit(layer, TestData.AddRampDelta).Tap(layer);
             var logits = model.Forward(images, access);
             Assert.Equal(replaced.Data, access.Captured[layer].Data);
             Assert.Equal(model.Tail(replaced, layer).Data, logits.Data);
@@ -75,11 +75,11 @@ public class ArchitectureTests
         int replacedAt = names.Length / 2;
         var plain = new LayerAccess().Tap(names);
         model.Forward(images, plain);
-        var edited = new LayerAccess().Tap(names).Replace(names[replacedAt], TestData.AddRampDelta);
+        var edited = new LayerAccess().Tap(names).Edit(names[replacedAt], TestData.AddRampDelta);
         model.Forward(images, edited);
 
         for (int i = 0; i < replacedAt; i++) Assert.Equal(plain.Captured[names[i]].Data, edited.Captured[names[i]].Data);
-        Assert.Equal(TestData.AddRampDelta(plain.Captured[names[replacedAt]]).Data, edited.Captured[names[replacedAt]].Data);
+        Assert.Equal(TestData.WithRampDelta(plain.Captured[names[replacedAt]]).Data, edited.Captured[names[replacedAt]].Data);
         Assert.NotEqual(plain.Captured[names[^1]].Data, edited.Captured[names[^1]].Data);
     }
 

@@ -24,13 +24,16 @@ public class LayerAccessTests
     }
 
     [Fact]
-    public void Replacing_the_hidden_layer_changes_the_logits_exactly_as_by_hand()
+    public void Editing_the_hidden_layer_changes_the_logits_exactly_as_by_hand()
     {
         using var model = new TorchLayeredModel(new TinyNet(), ownsNet: true);
         var delta = new[] { 1f, 2f };
         var access = new LayerAccess()
             .Tap("flat", "hidden", "out")
-            .Replace("hidden", h => new FloatBatch(h.Data.Select((v, i) => v + delta[i % 2]).ToArray(), h.Shape));
+            .Edit("hidden", h =>
+            {
+                for (int i = 0; i < h.Values.Length; i++) h.Values[i] += delta[i % 2];
+            });
 
         var logits = model.Forward(Images, access);
 
@@ -58,11 +61,11 @@ public class LayerAccessTests
     }
 
     [Fact]
-    public void Replacing_the_logits_returns_the_replacement()
+    public void Editing_the_logits_returns_the_edit()
     {
         using var model = new TorchLayeredModel(new TinyNet(), ownsNet: true);
         var fixedLogits = new FloatBatch(new[] { 9f, 8f, 7f, 6f }, new[] { 2, 2 });
-        Assert.Equal(fixedLogits.Data, model.Forward(Images, new LayerAccess().Replace("out", _ => fixedLogits)).Data);
+        Assert.Equal(fixedLogits.Data, model.Forward(Images, new LayerAccess().Edit("out", logits => fixedLogits.Data.CopyTo(logits.Values))).Data);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class LifetimeTests
         var images = TestData.Images(2, model.InputShape, seed: 1);
         void Round()
         {
-            var access = new LayerAccess().Tap("stem", "pool").Replace("layer2_1", TestData.AddRampDelta);
+            var access = new LayerAccess().Tap("stem", "pool").Edit("layer2_1", TestData.AddRampDelta);
             model.Forward(images, access);
             model.Tail(model.Head(images, "layer3_0"), "layer3_0");
             model.Tail(model.Head(images, "fc"), "fc");

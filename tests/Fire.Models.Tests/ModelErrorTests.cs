@@ -28,7 +28,7 @@ public class ModelErrorTests
             () => model.Head(images, "conv9"),
             () => model.Tail(new FloatBatch(new float[2 * 256], new[] { 2, 256 }), "conv9"),
             () => model.Forward(images, new LayerAccess().Tap("conv9")),
-            () => model.Forward(images, new LayerAccess().Replace("conv9", a => a)),
+            () => model.Forward(images, new LayerAccess().Edit("conv9", _ => { })),
             () => model.Net.LayerIndex("conv9"),
         };
         foreach (var attempt in attempts)
@@ -62,8 +62,9 @@ public class ModelErrorTests
     {
         using var model = Cifar();
         var images = TestData.Images(2, model.InputShape, seed: 1);
-        var access = new LayerAccess().Replace("conv2", a => new FloatBatch(a.Data[..(a.Data.Length / 2)], new[] { 2, 32, 8, 8 }));
-        var error = Assert.Throws<ArgumentException>(() => model.Forward(images, access));
+        int conv2 = model.Net.LayerIndex("conv2");
+        var error = Assert.Throws<ArgumentException>(() =>
+            model.Net.Forward(TorchLayeredModel.ToTensor(images), (i, x) => i == conv2 ? zeros(new long[] { 2, 32, 8, 8 }) : null));
         Assert.Contains("'conv2'", error.Message);
         Assert.Contains("[2, 32, 8, 8]", error.Message);
         Assert.Contains("[2, 64, 8, 8]", error.Message);

@@ -17,7 +17,7 @@ public class ParallelForwardTests
         (float[] Logits, float[] Tapped) Predict(int i)
         {
             var access = new LayerAccess().Tap(layer);
-            if (i % 2 == 1) access.Replace(layer, TestData.AddRampDelta);
+            if (i % 2 == 1) access.Edit(layer, TestData.AddRampDelta);
             return (model.Forward(inputs[i], access).Data, access.Captured[layer].Data);
         }
 

@@ -41,10 +41,17 @@ internal static class TestData
     public static Tensor ImageTensor(int count, int[] shape, int seed) => TorchLayeredModel.ToTensor(Images(count, shape, seed));
 
     /// <summary>activation + delta, with a delta that varies over the elements, in plain float arithmetic.</summary>
-    public static FloatBatch AddRampDelta(FloatBatch activation)
+    public static void AddRampDelta(ActivationSpan activation)
     {
-        var data = new float[activation.Data.Length];
-        for (int i = 0; i < data.Length; i++) data[i] = activation.Data[i] + 0.05f * (i % 7 - 3);
-        return new FloatBatch(data, (int[])activation.Shape.Clone());
+        var values = activation.Values;
+        for (int i = 0; i < values.Length; i++) values[i] += 0.05f * (i % 7 - 3);
+    }
+
+    /// <summary>A copy of <paramref name="activation"/> with <see cref="AddRampDelta"/> applied.</summary>
+    public static FloatBatch WithRampDelta(FloatBatch activation)
+    {
+        var copy = activation.Clone();
+        AddRampDelta(copy.AsSpan());
+        return copy;
     }
 }

@@ -61,8 +61,12 @@ public sealed class BenchSettings : ComputeSettings
     public string Streaming { get; set; } = "1,2,5,10,20,50,100,200";
 
     [CommandOption("--latency-runs <N>")]
-    [Description("Timed calls per batch size and defense, after 3 warm-up calls (default: 20).")]
+    [Description("Least number of timed calls per batch size and defense, after 3 warm-up calls (default: 20).")]
     public int LatencyRuns { get; set; } = 20;
+
+    [CommandOption("--latency-seconds <S>")]
+    [Description("Least time of timed calls per batch size and defense: fast calls are timed more often than --latency-runs (default: 1).")]
+    public double LatencySeconds { get; set; } = 1;
 
     [CommandOption("--out <PATH>")]
     [Description("Markdown report; plots go to a folder of the same name (default: docs/results.md -> docs/results/*.png).")]
@@ -89,6 +93,7 @@ public sealed class BenchSettings : ComputeSettings
     public override ValidationResult Validate() =>
         Epochs < 1 ? ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.")
         : LatencyRuns < 1 ? ValidationResult.Error($"--latency-runs must be at least 1, got {LatencyRuns}.")
+        : !(LatencySeconds >= 0) || double.IsInfinity(LatencySeconds) ? ValidationResult.Error($"--latency-seconds must be 0 or more, got {LatencySeconds}.")
         : base.Validate();
 
     /// <summary>The matrix these options describe, every name canonical so that cells keep their identity between runs.</summary>
@@ -110,6 +115,7 @@ public sealed class BenchSettings : ComputeSettings
                 Observed = Observed,
                 StreamingPoints = Streaming.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : Numbers(Streaming, "--streaming").Order().ToList(),
                 LatencyTimedRuns = LatencyRuns,
+                LatencyMinSeconds = LatencySeconds,
             });
         matrix.Validate();
         return matrix;
@@ -131,6 +137,7 @@ public sealed class BenchSettings : ComputeSettings
         parts.Add($"--observed {r.Observed}");
         parts.Add($"--streaming {(r.StreamingPoints.Count == 0 ? "none" : string.Join(',', r.StreamingPoints))}");
         parts.Add($"--latency-runs {r.LatencyTimedRuns}");
+        parts.Add($"--latency-seconds {r.LatencyMinSeconds.ToString(CultureInfo.InvariantCulture)}");
         if (Threads is int threads) parts.Add($"--threads {threads}");
         if (Title != DefaultTitle) parts.Add($"--title \"{Title}\"");
         parts.Add($"--out {Out}");

@@ -83,32 +83,31 @@ public sealed class ActivationClipping : IRuntimeDefense
     private static LayerAccess ClippingAccess(Dictionary<string, NeuronBounds> bounds)
     {
         var access = new LayerAccess();
-        foreach (var (layer, b) in bounds) access.Replace(layer, activation => Clamp(activation, b));
+        foreach (var (layer, b) in bounds) access.Edit(layer, activation => Clamp(activation, b));
         return access;
     }
 
-    /// <summary>A copy of <paramref name="activation"/> with each neuron's values clamped to its bounds.</summary>
-    public static FloatBatch Clamp(FloatBatch activation, NeuronBounds bounds)
+    /// <summary>Clamps each neuron's values in <paramref name="activation"/> to its bounds, in place.</summary>
+    public static void Clamp(ActivationSpan activation, NeuronBounds bounds)
     {
-        int neurons = NeuronCount(activation), spread = activation.SampleSize / neurons;
+        int neurons = NeuronCount(activation.Shape), spread = activation.Count == 0 ? 0 : activation.SampleSize / neurons;
         if (bounds.Upper.Length != neurons)
-            throw new ArgumentException($"Bounds for {bounds.Upper.Length} neurons applied to an activation with {neurons} ([{string.Join(", ", activation.Shape)}]).");
-        var data = (float[])activation.Data.Clone();
+            throw new ArgumentException($"Bounds for {bounds.Upper.Length} neurons applied to an activation with {neurons} ([{string.Join(", ", activation.Shape.ToArray())}]).");
+        var data = activation.Values;
         for (int i = 0; i < data.Length; i++)
         {
             int neuron = i / spread % neurons;
             float v = Math.Min(data[i], bounds.Upper[neuron]);
             data[i] = bounds.Lower is null ? v : Math.Max(v, bounds.Lower[neuron]);
         }
-        return new FloatBatch(data, (int[])activation.Shape.Clone());
     }
 
-    private static int NeuronCount(FloatBatch activation) => activation.Shape.Length > 1 ? activation.Shape[1] : 1;
+    private static int NeuronCount(ReadOnlySpan<int> shape) => shape.Length > 1 ? shape[1] : 1;
 
     /// <summary>For each image, each neuron's largest and smallest value over its positions.</summary>
     private static (float[][] Max, float[][] Min) PerImageExtremes(FloatBatch activation)
     {
-        int neurons = NeuronCount(activation), spread = activation.SampleSize / neurons;
+        int neurons = NeuronCount(activation.Shape), spread = activation.SampleSize / neurons;
         var max = new float[activation.Count][];
         var min = new float[activation.Count][];
         for (int n = 0; n < activation.Count; n++)

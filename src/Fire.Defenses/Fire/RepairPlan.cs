@@ -33,7 +33,7 @@ public sealed class RepairPlan
     public bool IsEmpty => Repairs.Count == 0;
 
     /// <summary>
-    /// Layer edits for one forward pass; they repair the activation batch they receive in place and return it. When given, <paramref name="scores"/> receives each row's score at the
+    /// Layer edits for one forward pass, each repairing its layer's activations in place. When given, <paramref name="scores"/> receives each row's score at the
     /// first repaired layer in <paramref name="layerOrder"/>, in clean standard deviations above the clean mean.
     /// </summary>
     public LayerAccess CreateAccess(IReadOnlyList<string> layerOrder, float[]? scores = null)
@@ -44,15 +44,13 @@ public sealed class RepairPlan
         {
             bool report = scores is not null && ReferenceEquals(repair, first);
             float std = repair.CleanScores.Std > 0 ? repair.CleanScores.Std : 1f;
-            // In place: the engine hands each editor its own copy of the activation (no clone on the hot path).
-            access.Replace(repair.Layer, activations =>
+            access.Edit(repair.Layer, activations =>
             {
                 for (int i = 0; i < activations.Count; i++)
                 {
                     repair.Repair(activations.Sample(i), out float score);
                     if (report) scores![i] = (score - repair.CleanScores.Mean) / std;
                 }
-                return activations;
             });
         }
         return access;

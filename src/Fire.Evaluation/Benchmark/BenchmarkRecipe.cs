@@ -30,8 +30,9 @@ public sealed record BenchmarkRecipe
     public IReadOnlyList<int> StreamingPoints { get; init; } = FireExperimentSettings.DefaultStreamingPoints;
     public int LatencyWarmupRuns { get; init; } = 3;
     public int LatencyTimedRuns { get; init; } = 20;
+    public double LatencyMinSeconds { get; init; } = 1;
 
-    public LatencyOptions Latency => new(LatencyWarmupRuns, LatencyTimedRuns);
+    public LatencyOptions Latency => new(LatencyWarmupRuns, LatencyTimedRuns, LatencyMinSeconds);
 
     /// <summary>The training recipe of the backdoored model for <paramref name="dataset"/> and <paramref name="seed"/>.</summary>
     public TrainRecipe TrainRecipe(string dataset, int seed) => new(Epochs, BatchSize, LearningRate, Seed: seed,
@@ -55,6 +56,6 @@ public sealed record BenchmarkRecipe
         $"{(Augment ? ", the data set's usual augmentation" : ", no augmentation")}) on " +
         $"{(TrainSubset is int n ? $"a seeded subset of {n:N0}" : "all")} training images; evaluation on " +
         $"{(TestSubset is int t ? $"a seeded subset of {t:N0}" : "all")} test images; defenders hold {CleanReference:N0} clean training " +
-        $"images and observe {Observed:N0} triggered training images of non-target classes; latency: {LatencyWarmupRuns} warm-up and " +
-        $"{LatencyTimedRuns} timed calls per batch size, interleaved with the undefended model.";
+        $"images and observe {Observed:N0} triggered training images of non-target classes; latency: {Latency.Describe()}, " +
+        "interleaved with the undefended model.";
 }

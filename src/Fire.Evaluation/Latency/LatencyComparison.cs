@@ -16,7 +16,7 @@ public sealed record LatencyCandidate(string Name, Func<FloatBatch, int[]> Predi
 /// </summary>
 public sealed record LatencyRow(string Name, LatencyStats Stats, double Ratio);
 
-public sealed record LatencyReport(string Baseline, IReadOnlyList<int> BatchSizes, IReadOnlyList<LatencyRow> Rows)
+public sealed record LatencyReport(string Baseline, IReadOnlyList<int> BatchSizes, IReadOnlyList<LatencyRow> Rows, LatencyOptions Options)
 {
     public LatencyRow Row(string name, int batchSize) =>
         Rows.FirstOrDefault(r => r.Name == name && r.Stats.BatchSize == batchSize)
@@ -26,8 +26,9 @@ public sealed record LatencyReport(string Baseline, IReadOnlyList<int> BatchSize
 /// <summary>
 /// Measures the undefended model and every defense in the same run, interleaved: each round times every candidate
 /// once, starting from a different candidate each round (round-robin), so drifts in machine load hit all alike.
-/// Batches are cut from an image pool (cycling through it; round r starts at image r * batch), built before timing;
-/// all candidates see the same batch in a round. Defaults: batch sizes 1 and 128, 5 warm-up rounds, 30 timed rounds.
+/// Batches are cut from an image pool (cycling through it; round r starts at image r * batch), outside the timed calls;
+/// all candidates see the same batch in a round. Rounds go on until every candidate has been timed as long as
+/// <see cref="LatencyOptions"/> asks. Defaults: batch sizes 1 and 128, <see cref="LatencyOptions"/>' defaults.
 /// </summary>
 public sealed class LatencyComparison
 {
@@ -58,22 +59,24 @@ public sealed class LatencyComparison
             var stats = timings.Select(t => LatencyStats.From(batchSize, t)).ToArray();
             rows.AddRange(candidates.Select((c, i) => new LatencyRow(c.Name, stats[i], stats[i].MedianMs / stats[0].MedianMs)));
         }
-        return new LatencyReport(undefended.Name, batchSizes.ToArray(), rows);
+        return new LatencyReport(undefended.Name, batchSizes.ToArray(), rows, _options);
     }
 
     private List<double>[] Interleaved(LatencyCandidate[] candidates, FloatBatch pool, int batchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"Batch size must be at least 1, got {batchSize}.");
-        int rounds = _options.WarmupRuns + _options.TimedRuns;
-        var batches = Enumerable.Range(0, rounds).Select(r => CutBatch(pool, r * batchSize, batchSize)).ToArray();
         var timings = candidates.Select(_ => new List<double>()).ToArray();
-        for (int round = 0; round < rounds; round++)
+        var totals = new double[candidates.Length];
+        for (int round = 0; round < _options.WarmupRuns || timings.Zip(totals).Any(t => _options.NeedsMore(t.First.Count, t.Second)); round++)
         {
+            var batch = CutBatch(pool, round * batchSize, batchSize);
             for (int step = 0; step < candidates.Length; step++)
             {
                 int c = (round + step) % candidates.Length;
-                double ms = LatencyMeter.TimeOnce(candidates[c].Predict, batches[round], _clock);
-                if (round >= _options.WarmupRuns) timings[c].Add(ms);
+                double ms = LatencyMeter.TimeOnce(candidates[c].Predict, batch, _clock);
+                if (round < _options.WarmupRuns) continue;
+                timings[c].Add(ms);
+                totals[c] += ms;
             }
         }
         return timings;

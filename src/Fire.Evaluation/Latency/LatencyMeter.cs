@@ -2,19 +2,38 @@ using Fire.Models.Layers;
 
 namespace Fire.Evaluation.Latency;
 
-/// <summary>How many untimed warm-up calls and timed calls each measurement makes.</summary>
-public sealed record LatencyOptions(int WarmupRuns = 5, int TimedRuns = 30)
+/// <summary>
+/// How many untimed warm-up calls each measurement makes, and how long it times: at least <see cref="TimedRuns"/>
+/// calls and at least <see cref="MinTimedSeconds"/> of timed calls per candidate (so a fast call, such as one image
+/// through a small model, is timed thousands of times and its median is stable), up to <see cref="MaxTimedRuns"/>.
+/// </summary>
+public sealed record LatencyOptions(int WarmupRuns = 5, int TimedRuns = 30, double MinTimedSeconds = 1.0)
 {
+    /// <summary>A bound on timed calls per candidate, whatever the clock says.</summary>
+    public const int MaxTimedRuns = 100_000;
+
     public void Validate()
     {
         if (WarmupRuns < 0) throw new ArgumentOutOfRangeException(nameof(WarmupRuns), $"Warm-up runs must be 0 or more, got {WarmupRuns}.");
-        if (TimedRuns < 1) throw new ArgumentOutOfRangeException(nameof(TimedRuns), $"Timed runs must be at least 1, got {TimedRuns}.");
+        if (TimedRuns is < 1 or > MaxTimedRuns)
+            throw new ArgumentOutOfRangeException(nameof(TimedRuns), $"Timed runs must be between 1 and {MaxTimedRuns:N0}, got {TimedRuns}.");
+        if (!double.IsFinite(MinTimedSeconds) || MinTimedSeconds < 0)
+            throw new ArgumentOutOfRangeException(nameof(MinTimedSeconds), $"The minimum timed duration must be 0 s or more, got {MinTimedSeconds}.");
     }
+
+    /// <summary>Whether a candidate timed <paramref name="runs"/> times for <paramref name="totalMs"/> in all needs more calls.</summary>
+    public bool NeedsMore(int runs, double totalMs) =>
+        runs < TimedRuns || (totalMs < MinTimedSeconds * 1000 && runs < MaxTimedRuns);
+
+    /// <summary>For reports: "5 warm-up calls, then at least 30 timed calls and 1 s of timed calls per candidate and batch size".</summary>
+    public string Describe() =>
+        $"{WarmupRuns} warm-up calls, then at least {TimedRuns} timed calls" +
+        (MinTimedSeconds > 0 ? $" and {MinTimedSeconds:0.##} s of timed calls" : "") + " per candidate and batch size";
 }
 
 /// <summary>
 /// Times a prediction function on one batch: <see cref="LatencyOptions.WarmupRuns"/> untimed calls (JIT, caches,
-/// allocator), then <see cref="LatencyOptions.TimedRuns"/> calls timed one by one. To compare defenses with the
+/// allocator), then calls timed one by one for as long as <see cref="LatencyOptions"/> asks. To compare defenses with the
 /// undefended model, use <see cref="LatencyComparison"/>, which interleaves them.
 /// </summary>
 public sealed class LatencyMeter
@@ -32,8 +51,8 @@ public sealed class LatencyMeter
     public LatencyStats Measure(Func<FloatBatch, int[]> predict, FloatBatch batch)
     {
         for (int i = 0; i < _options.WarmupRuns; i++) predict(batch);
-        var runs = new double[_options.TimedRuns];
-        for (int i = 0; i < runs.Length; i++) runs[i] = TimeOnce(predict, batch, _clock);
+        var runs = new List<double>();
+        while (_options.NeedsMore(runs.Count, runs.Sum())) runs.Add(TimeOnce(predict, batch, _clock));
         return LatencyStats.From(batch.Count, runs);
     }
 

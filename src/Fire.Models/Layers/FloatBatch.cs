@@ -28,6 +28,9 @@ public sealed class FloatBatch
 
     public Span<float> Sample(int index) => Data.AsSpan(index * SampleSize, SampleSize);
 
+    /// <summary>This batch's own values as an editable span (no copy).</summary>
+    public ActivationSpan AsSpan() => new(Data, Shape);
+
     public FloatBatch Clone() => new((float[])Data.Clone(), (int[])Shape.Clone());
 
     public override string ToString() => $"FloatBatch[{string.Join(", ", Shape)}]";

@@ -2,17 +2,17 @@ namespace Fire.Models.Layers;
 
 /// <summary>
 /// What one forward pass should read or change at named layers: activations to capture (taps) and
-/// activations to replace (editors). An editor receives the activation the layer produced and returns the
-/// one the rest of the network runs on; later taps see the replaced value.
+/// activations to change (editors). An editor changes, in place, a copy of the activation the layer produced; the
+/// rest of the network runs on what it leaves, and a tap at the same layer sees the edited value.
 /// </summary>
 public sealed class LayerAccess
 {
     private readonly HashSet<string> _taps = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Func<FloatBatch, FloatBatch>> _editors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ActivationEditor> _editors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FloatBatch> _captured = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Taps => _taps;
-    public IReadOnlyDictionary<string, Func<FloatBatch, FloatBatch>> Editors => _editors;
+    public IReadOnlyDictionary<string, ActivationEditor> Editors => _editors;
     /// <summary>Activations captured at the taps by the last forward pass (after any edit at the same layer).</summary>
     public IReadOnlyDictionary<string, FloatBatch> Captured => _captured;
 
@@ -22,7 +22,7 @@ public sealed class LayerAccess
         return this;
     }
 
-    public LayerAccess Replace(string layer, Func<FloatBatch, FloatBatch> editor)
+    public LayerAccess Edit(string layer, ActivationEditor editor)
     {
         _editors[layer] = editor;
         return this;

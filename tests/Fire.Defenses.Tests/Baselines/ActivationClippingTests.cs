@@ -30,8 +30,8 @@ public class ActivationClippingTests
     public void ClampIsExactPerChannel()
     {
         var activation = new FloatBatch(new[] { 0.2f, 0.9f, -1f, 3f, 1f, 2f }, new[] { 1, 2, 3 });
-        var clamped = ActivationClipping.Clamp(activation, new ActivationClipping.NeuronBounds(new[] { 0.5f, 2.5f }, new[] { 0f, 1.5f }));
-        Assert.Equal(new[] { 0.2f, 0.5f, 0f, 2.5f, 1.5f, 2f }, clamped.Data);
+        ActivationClipping.Clamp(activation.AsSpan(), new ActivationClipping.NeuronBounds(new[] { 0.5f, 2.5f }, new[] { 0f, 1.5f }));
+        Assert.Equal(new[] { 0.2f, 0.5f, 0f, 2.5f, 1.5f, 2f }, activation.Data);
     }
 
     [Fact]

@@ -26,7 +26,11 @@ internal sealed class FunctionModel : ILayeredModel
     public FloatBatch Forward(FloatBatch input, LayerAccess? access = null)
     {
         var hidden = input;
-        if (access is not null && access.Editors.TryGetValue("input", out var edit)) hidden = edit(input);
+        if (access is not null && access.Editors.TryGetValue("input", out var edit))
+        {
+            hidden = input.Clone();
+            edit(hidden.AsSpan());
+        }
         if (access is not null && access.Taps.Contains("input")) access.Capture("input", hidden);
         var logits = Tail(hidden, "input");
         if (access is not null && access.Taps.Contains("logits")) access.Capture("logits", logits);

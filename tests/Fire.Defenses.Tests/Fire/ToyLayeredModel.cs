@@ -45,7 +45,7 @@ internal sealed class ToyLayeredModel : ILayeredModel
             rows = rows.Select(_stages[s].Stage).ToArray();
             var batch = new FloatBatch(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
             if (access is null) continue;
-            if (access.Editors.TryGetValue(_stages[s].Name, out var editor)) batch = editor(batch);
+            if (access.Editors.TryGetValue(_stages[s].Name, out var editor)) editor(batch.AsSpan());
             if (access.Taps.Contains(_stages[s].Name)) access.Capture(_stages[s].Name, batch);
             rows = Enumerable.Range(0, batch.Count).Select(i => batch.Sample(i).ToArray()).ToArray();
         }

@@ -12,7 +12,7 @@ public sealed class RealBackendTests : IDisposable
     private static readonly BenchmarkRecipe Recipe = new()
     {
         Epochs = 1, TrainSubset = 500, TestSubset = 100, CleanReference = 20, Observed = 10, StreamingPoints = [],
-        LatencyWarmupRuns = 0, LatencyTimedRuns = 1, LearningRate = 0.05,
+        LatencyWarmupRuns = 0, LatencyTimedRuns = 1, LatencyMinSeconds = 0, LearningRate = 0.05,
     };
 
     [Fact]

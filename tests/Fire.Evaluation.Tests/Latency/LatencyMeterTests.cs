@@ -32,7 +32,7 @@ public class LatencyMeterTests
     {
         var clock = new FakeClock();
         var durations = new Queue<double>(new[] { 900.0, 800.0, 5, 1, 3, 2, 4 });
-        var meter = new LatencyMeter(new LatencyOptions(WarmupRuns: 2, TimedRuns: 5), clock);
+        var meter = new LatencyMeter(new LatencyOptions(WarmupRuns: 2, TimedRuns: 5, MinTimedSeconds: 0), clock);
         var stats = meter.Measure(x => { clock.Advance(durations.Dequeue()); return new int[x.Count]; }, Batch(1));
         Assert.Empty(durations);
         Assert.Equal(5, stats.Runs);
@@ -43,11 +43,19 @@ public class LatencyMeterTests
     [Fact]
     public void APredictionThatDropsImagesIsAnError()
     {
-        var meter = new LatencyMeter(new LatencyOptions(0, 1), new FakeClock());
+        var meter = new LatencyMeter(new LatencyOptions(0, 1, 0), new FakeClock());
         Assert.Throws<InvalidOperationException>(() => meter.Measure(_ => new int[1], Batch(2)));
     }
 
     [Fact]
-    public void OptionsAreValidated() =>
+    public void OptionsAreValidated()
+    {
         Assert.Throws<ArgumentOutOfRangeException>(() => new LatencyMeter(new LatencyOptions(TimedRuns: 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatencyMeter(new LatencyOptions(MinTimedSeconds: -1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatencyMeter(new LatencyOptions(MinTimedSeconds: double.NaN)));
+    }
+
+    [Fact]
+    public void OptionsDescribeThemselvesForReports() =>
+        Assert.Equal("5 warm-up calls, then at least 30 timed calls and 1 s of timed calls per candidate and batch size", new LatencyOptions().Describe());
 }
