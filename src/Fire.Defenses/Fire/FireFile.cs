@@ -7,7 +7,7 @@ namespace Fire.Defenses.LatentRepair;
 
 /// <summary>
 /// The guard's file: one JSON document (format "fire-guard", version 1) holding the options, the layer shapes,
-/// the running means per layer, the plan with its directions and clean statistics, and optionally the clean
+/// the running means (and squared deviations) per layer, the plan with its directions and clean statistics, and optionally the clean
 /// reference and observed samples. Vectors are little-endian float32 (running means float64, so updates continue exactly) in base64.
 /// </summary>
 internal static class FireFile
@@ -78,7 +78,13 @@ internal static class FireFile
             int size = SizeOf(dto.Layer, what);
             if (values.Length != size)
                 throw new InvalidDataException($"'{path}': the {what} at layer '{dto.Layer}' has {values.Length} values; the layer has {size}.");
-            return new RunningMean(values, dto.Count);
+            double[]? spread = null;
+            if (dto.SquaredDeviations is { } m2)
+            {
+                if (m2.Length != dto.Mean.Length) throw new InvalidDataException($"'{path}': the {what} at layer '{dto.Layer}' has {m2.Length / sizeof(double)} squared deviations for {values.Length} values.");
+                spread = MemoryMarshal.Cast<byte, double>(m2).ToArray();
+            }
+            return new RunningMean(values, dto.Count, spread);
         }
 
         var guard = new FireGuard(model, file.Options);
@@ -99,15 +105,16 @@ internal static class FireFile
 
         var repairs = file.Plan.Repairs.Select(r => new LayerRepair(
             new TriggerDirection(r.Layer, Vector(r.Layer, r.Beta, "direction"), Vector(r.Layer, r.CleanMean, "clean mean")),
-            r.CleanScores, r.Mode, r.Alpha)).ToList();
+            r.CleanScores, r.Mode, r.Alpha, r.Density)).ToList();
         guard.Restore(clean, observed, new RepairPlan(repairs, file.Plan.EstimatedTarget, file.Plan.ObservedCount, file.Plan.Selection), file.SelectedAt);
         return guard;
     }
 
-    private static MeanDto Mean(string layer, RunningMean mean) => new(layer, mean.Count, MemoryMarshal.AsBytes(mean.Accumulator).ToArray());
+    private static MeanDto Mean(string layer, RunningMean mean) =>
+        new(layer, mean.Count, MemoryMarshal.AsBytes(mean.Accumulator).ToArray(), MemoryMarshal.AsBytes(mean.SquaredDeviations).ToArray());
 
     private static RepairDto Repair(LayerRepair r) =>
-        new(r.Layer, r.Mode, r.Alpha, Bytes(r.Direction.Beta), Bytes(r.Direction.CleanMean), r.CleanScores);
+        new(r.Layer, r.Mode, r.Alpha, Bytes(r.Direction.Beta), Bytes(r.Direction.CleanMean), r.CleanScores, r.Density);
 
     private static SamplesDto Samples(CleanReference clean, PoisonObservations observed) => new(
         Bytes(clean.FitImages.Data), clean.FitLabels, Bytes(clean.HoldoutImages.Data), clean.HoldoutLabels, clean.HoldoutPredictions,
@@ -139,8 +146,10 @@ internal static class FireFile
     private sealed record FileDto(string Format, int Version, FireOptions Options, List<LayerDto> Layers, DirectionSource Source, int SelectedAt,
         List<MeanDto> CleanMeans, List<MeanDto> ObservedMeans, PlanDto Plan, SamplesDto? Samples);
     private sealed record LayerDto(string Name, int[] Shape);
-    private sealed record MeanDto(string Layer, long Count, byte[] Mean);
-    private sealed record RepairDto(string Layer, RepairMode Mode, float Alpha, byte[] Beta, byte[] CleanMean, CleanScoreStatistics CleanScores);
+    /// <summary>SquaredDeviations (per-coordinate variance times n - 1) is null in files written before sparse directions.</summary>
+    private sealed record MeanDto(string Layer, long Count, byte[] Mean, byte[]? SquaredDeviations = null);
+    private sealed record RepairDto(string Layer, RepairMode Mode, float Alpha, byte[] Beta, byte[] CleanMean, CleanScoreStatistics CleanScores,
+        DirectionDensity Density = DirectionDensity.Dense);
     private sealed record PlanDto(int EstimatedTarget, int ObservedCount, List<RepairDto> Repairs, SelectionReport? Selection);
     private sealed record SamplesDto(byte[] CleanFit, int[] CleanFitLabels, byte[] CleanHoldout, int[] CleanHoldoutLabels, int[] CleanHoldoutPredictions,
         byte[] Poisoned, byte[] Originals, int[] PoisonedPredictions, int[] OriginalPredictions);

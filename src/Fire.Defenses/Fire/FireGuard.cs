@@ -86,7 +86,7 @@ public sealed class FireGuard : IRuntimeDefense
     }
 
     /// <summary>The current direction estimate at <paramref name="layer"/> (for inspection and plots).</summary>
-    public TriggerDirection Direction(string layer)
+    public TriggerDirection Direction(string layer, DirectionDensity density = DirectionDensity.Dense)
     {
         lock (_update)
         {
@@ -94,7 +94,7 @@ public sealed class FireGuard : IRuntimeDefense
                 throw new ArgumentException($"Layer '{layer}' is not one this guard estimates. Its layers: {string.Join(", ", Layers)}.");
             var clean = RequireClean();
             if (_observed.Count == 0) throw new InvalidOperationException("No direction yet: observe at least one poisoned sample first.");
-            return new TriggerDirection(layer, _observed.Beta(layer, clean), clean.Means[layer].Mean());
+            return new TriggerDirection(layer, _observed.Beta(layer, clean, density), clean.Means[layer].Mean());
         }
     }
 
@@ -163,7 +163,7 @@ public sealed class FireGuard : IRuntimeDefense
         var clean = RequireClean();
         RepairPlan plan;
         if (Options.FixedPlan is not null)
-            plan = new RepairPlan(Options.FixedPlan.Select(s => BuildRepair(clean, s.Layer, s.Mode, s.Alpha)).ToList(), _observed.EstimatedTarget(), _observed.Count);
+            plan = new RepairPlan(Options.FixedPlan.Select(s => BuildRepair(clean, s.Layer, s.Mode, s.Alpha, s.Density)).ToList(), _observed.EstimatedTarget(), _observed.Count);
         else if (select)
         {
             plan = RepairSelector.Choose(Model, Layers, clean, _observed, Options);
@@ -172,7 +172,7 @@ public sealed class FireGuard : IRuntimeDefense
         else
         {
             var current = Plan;
-            plan = new RepairPlan(current.Repairs.Select(r => BuildRepair(clean, r.Layer, r.Mode, r.Alpha)).ToList(),
+            plan = new RepairPlan(current.Repairs.Select(r => BuildRepair(clean, r.Layer, r.Mode, r.Alpha, r.Density)).ToList(),
                 _observed.EstimatedTarget(), _observed.Count, current.Selection);
         }
         clean.KeepCached(plan.Repairs.Select(r => r.Layer));
@@ -180,10 +180,10 @@ public sealed class FireGuard : IRuntimeDefense
     }
 
     /// <summary>A repair from the running means: the direction of all observed samples, clean statistics of the fit part.</summary>
-    private LayerRepair BuildRepair(CleanReference clean, string layer, RepairMode mode, float alpha)
+    private LayerRepair BuildRepair(CleanReference clean, string layer, RepairMode mode, float alpha, DirectionDensity density)
     {
-        var direction = new TriggerDirection(layer, _observed.Beta(layer, clean), clean.Means[layer].Mean());
+        var direction = new TriggerDirection(layer, _observed.Beta(layer, clean, density), clean.Means[layer].Mean());
         var stats = CleanScoreStatistics.Measure(direction, clean.FitActivations(Model, layer, Options.BatchSize), Options.GateQuantile);
-        return new LayerRepair(direction, stats, mode, alpha);
+        return new LayerRepair(direction, stats, mode, alpha, density);
     }
 }

@@ -1,11 +1,11 @@
 namespace Fire.Defenses.LatentRepair;
 
-/// <summary>A repair fixed by the user: layer, mode and alpha (skips the automatic choice).</summary>
-public sealed record RepairSpec(string Layer, RepairMode Mode, float Alpha);
+/// <summary>A repair fixed by the user: layer, mode, alpha and direction density (skips the automatic choice).</summary>
+public sealed record RepairSpec(string Layer, RepairMode Mode, float Alpha, DirectionDensity Density = DirectionDensity.Dense);
 
 /// <summary>
 /// Settings of a <see cref="FireGuard"/>. The defaults run the automatic choice over every layer but the logits,
-/// all four modes and alpha in {0.5, 1, 1.5}.
+/// all four modes, alpha in {0.5, 1, 1.5} and dense and sparse directions.
 /// </summary>
 public sealed record FireOptions
 {
@@ -13,6 +13,8 @@ public sealed record FireOptions
     public IReadOnlyList<string>? Layers { get; init; }
     public IReadOnlyList<RepairMode> Modes { get; init; } = RepairModes.All;
     public IReadOnlyList<float> Alphas { get; init; } = [0.5f, 1f, 1.5f];
+    /// <summary>Direction estimates the automatic choice tries (<see cref="DirectionDensity"/>).</summary>
+    public IReadOnlyList<DirectionDensity> Densities { get; init; } = DirectionDensities.All;
     /// <summary>When set, these repairs are used as they are (several layers at once allowed) and nothing is chosen.</summary>
     public IReadOnlyList<RepairSpec>? FixedPlan { get; init; }
     /// <summary>Gate threshold: this quantile of the clean reference scores along the direction.</summary>
@@ -51,6 +53,7 @@ public sealed record FireOptions
     public void Validate()
     {
         if (Modes.Count == 0) throw new ArgumentException("FIRE options name no repair mode.");
+        if (Densities.Count == 0) throw new ArgumentException("FIRE options name no direction density.");
         if (Alphas.Count == 0 || Alphas.Any(a => !float.IsFinite(a) || a < 0))
             throw new ArgumentException($"Alphas must be finite and >= 0, at least one: [{string.Join(", ", Alphas)}].");
         if (!(GateQuantile is > 0f and < 1f)) throw new ArgumentOutOfRangeException(nameof(GateQuantile), $"The gate quantile lies in (0, 1), got {GateQuantile}.");

@@ -9,7 +9,8 @@ namespace Fire.Defenses.LatentRepair;
 /// </summary>
 public sealed class LayerRepair
 {
-    public LayerRepair(TriggerDirection direction, CleanScoreStatistics cleanScores, RepairMode mode, float alpha)
+    public LayerRepair(TriggerDirection direction, CleanScoreStatistics cleanScores, RepairMode mode, float alpha,
+        DirectionDensity density = DirectionDensity.Dense)
     {
         if (!float.IsFinite(alpha) || alpha < 0)
             throw new ArgumentOutOfRangeException(nameof(alpha), $"Layer '{direction.Layer}': alpha must be finite and >= 0, got {alpha}.");
@@ -18,12 +19,15 @@ public sealed class LayerRepair
         CleanScores = cleanScores;
         Mode = mode;
         Alpha = alpha;
+        Density = density;
     }
 
     public TriggerDirection Direction { get; }
     public CleanScoreStatistics CleanScores { get; }
     public RepairMode Mode { get; }
     public float Alpha { get; }
+    /// <summary>How <see cref="Direction"/> was estimated, so that updates estimate it again the same way.</summary>
+    public DirectionDensity Density { get; }
     public string Layer => Direction.Layer;
 
     /// <summary>Repairs one flattened activation in place; returns whether it changed. <paramref name="score"/> is its score before repair.</summary>
@@ -63,5 +67,6 @@ public sealed class LayerRepair
         return repaired;
     }
 
-    public override string ToString() => $"{Layer}: {RepairModes.Name(Mode)}, alpha {Alpha:0.##}";
+    public override string ToString() =>
+        $"{Layer}: {RepairModes.Name(Mode)}, alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse direction" : "")}";
 }

@@ -82,18 +82,20 @@ internal sealed class PoisonObservations
         });
     }
 
-    /// <summary>beta at <paramref name="layer"/> from the running means.</summary>
-    public float[] Beta(string layer, CleanReference clean)
+    /// <summary>beta at <paramref name="layer"/> from the running means, dense or sparse.</summary>
+    public float[] Beta(string layer, CleanReference clean, DirectionDensity density = DirectionDensity.Dense)
     {
         if (!Means.TryGetValue(layer, out var mean))
             throw new InvalidOperationException($"No poisoned sample has been observed at layer '{layer}' yet.");
         var beta = mean.Mean();
+        RunningMean? cleanMean = null;
         if (Source == DirectionSource.Unpaired)
         {
-            var cleanMean = clean.Means[layer].Mean();
-            for (int i = 0; i < beta.Length; i++) beta[i] -= cleanMean[i];
+            cleanMean = clean.Means[layer];
+            var cleanValues = cleanMean.Mean();
+            for (int i = 0; i < beta.Length; i++) beta[i] -= cleanValues[i];
         }
-        return beta;
+        return DirectionDensities.Apply(density, beta, mean, cleanMean);
     }
 
     /// <summary>The majority prediction on the observed poisoned samples (ties: the smallest class), -1 before any.</summary>

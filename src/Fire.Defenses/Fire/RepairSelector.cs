@@ -7,7 +7,8 @@ namespace Fire.Defenses.LatentRepair;
 /// poisoned samples, never evaluation data:
 /// <list type="number">
 /// <item>Estimated target t = the undefended model's majority prediction on the observed poisoned samples.</item>
-/// <item>Candidates = candidate layers x modes x alphas (<see cref="FireOptions"/>).</item>
+/// <item>Candidates = candidate layers x modes x alphas x direction densities (<see cref="FireOptions"/>); sparse
+///   directions only when every fold fits its direction on at least 2 samples (with fewer they equal the dense ones).</item>
 /// <item>Held-out repair score, by K-fold cross-validation over the observed samples (K = min(Folds, k); at k = 1
 ///   the one sample is both fit and scored, the only case without a held-out score): each sample is repaired with a
 ///   direction (and clean score statistics) fitted without it and counts as repaired when the prediction is no longer
@@ -23,8 +24,10 @@ namespace Fire.Defenses.LatentRepair;
 ///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>; other candidates are not admissible.
 ///   It is measured only for candidates that could still be chosen (walking down from the best repair score).</item>
 /// <item>Choice: the admissible candidate with the highest held-out repair score; candidates within 2% of the
-///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop, gated modes
-///   before ungated and projection before translation (the smaller intervention), smaller alpha, shallower layer (among
+///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop (a negative drop
+///   counts as none: a backdoor repair does not make clean inputs more accurate, except by chance), gated modes
+///   before ungated and projection before translation, sparse directions before dense (the smaller intervention),
+///   smaller alpha, shallower layer (among
 ///   near-equal scores an earlier repair leaves more of the network to rebuild the class: measured on Blended and SIG,
 ///   docs/fire.md).
 ///   No repair when nothing beats the unrepaired model's score.</item>
@@ -58,7 +61,10 @@ internal static class RepairSelector
         var (fold, foldCount) = AssignFolds(count, options);
         var foldTests = Enumerable.Range(0, foldCount)
             .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] == f).ToArray()).ToArray();
-        var settings = options.Modes.SelectMany(mode => options.Alphas.Select(alpha => (Mode: mode, Alpha: alpha))).ToList();
+        var densities = SparseFits(count, foldCount) || options.Densities.All(d => d == DirectionDensity.Sparse)
+            ? options.Densities
+            : options.Densities.Where(d => d == DirectionDensity.Dense).ToList();
+        var settings = (from mode in options.Modes from alpha in options.Alphas from density in densities select new Setting(mode, alpha, density)).ToList();
         double tolerance = Math.Floor(0.02 * count) / count + 1e-9;
 
         // Stage 1: one repair at any layer.
@@ -94,41 +100,44 @@ internal static class RepairSelector
             string layer = layers[layerIndex];
             var cleanFit = ModelRunner.Activations(model, clean.FitImages, layer, options.BatchSize);
             var (contributions, activations) = observed.SampleVectors(model, layer, options);
-            var cleanMean = clean.Means[layer].Mean();
-            var deployedDirection = new TriggerDirection(layer, observed.Beta(layer, clean), cleanMean);
-            var folds = Enumerable.Range(0, foldCount).Select(f =>
+            var cleanMeans = clean.Means[layer];
+            var cleanMean = cleanMeans.Mean();
+            (TriggerDirection, CleanScoreStatistics) Fitted(float[] beta)
             {
-                var train = Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f).ToArray();
-                var direction = new TriggerDirection(layer, FoldBeta(contributions, train, paired ? null : cleanMean), cleanMean);
+                var direction = new TriggerDirection(layer, beta, cleanMean);
                 return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile));
-            }).ToArray();
-            var fit = fits[layerIndex] = new LayerFit(layerIndex, (deployedDirection, CleanScoreStatistics.Measure(deployedDirection, cleanFit, options.GateQuantile)), folds);
+            }
+            var foldMeans = Enumerable.Range(0, foldCount)
+                .Select(f => FoldMean(contributions, Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f))).ToArray();
+            var fit = fits[layerIndex] = new LayerFit(layerIndex, densities.ToDictionary(density => density, density => new DensityFit(
+                Fitted(observed.Beta(layer, clean, density)),
+                foldMeans.Select(m => Fitted(FoldBeta(m, paired ? null : cleanMeans, density))).ToArray())));
 
             var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
             for (int f = 0; f < foldCount; f++)
             {
                 var test = foldTests[f];
-                var outputs = PredictRepaired(model, settings.Select(c => fit.FoldRepair(f, c.Mode, c.Alpha)).ToList(),
+                var outputs = PredictRepaired(model, settings.Select(setting => fit.FoldRepair(f, setting)).ToList(),
                     BatchOps.Rows(activations, test), unrepaired.Rows(test), options.BatchSize);
                 for (int c = 0; c < settings.Count; c++)
                 for (int j = 0; j < test.Length; j++)
                     heldOut[c].Add((test[j], outputs[c].Labels[j], outputs[c].Confidences[j]));
             }
-            return settings.Select((setting, c) => fit.Candidate(setting.Mode, setting.Alpha, Measure(heldOut[c])));
+            return settings.Select((setting, c) => fit.Candidate(setting, Measure(heldOut[c])));
         }
 
         // One more repair on top of <before>: each fold's samples run through the whole network with every repair's fold direction.
-        Candidate ScoreStacked(IReadOnlyList<Candidate> before, int layerIndex, (RepairMode Mode, float Alpha) setting)
+        Candidate ScoreStacked(IReadOnlyList<Candidate> before, int layerIndex, Setting setting)
         {
             var fit = fits[layerIndex];
             var heldOut = new List<(int Sample, int Label, float Confidence)>();
             for (int f = 0; f < foldCount; f++)
             {
-                var outputs = PredictWith(model, [.. before.Select(c => c.FoldRepairs[f]), fit.FoldRepair(f, setting.Mode, setting.Alpha)],
+                var outputs = PredictWith(model, [.. before.Select(c => c.FoldRepairs[f]), fit.FoldRepair(f, setting)],
                     BatchOps.Rows(poisoned, foldTests[f]), options.BatchSize);
                 heldOut.AddRange(foldTests[f].Select((sample, j) => (sample, outputs.Labels[j], outputs.Confidences[j])));
             }
-            return fit.Candidate(setting.Mode, setting.Alpha, Measure(heldOut));
+            return fit.Candidate(setting, Measure(heldOut));
         }
 
         // Repair rate and confidence-weighted repair score over one prediction per observed sample.
@@ -140,15 +149,26 @@ internal static class RepairSelector
         }
     }
 
-    /// <summary>One layer's directions and clean score statistics: from every observed sample (deployed) and per fold.</summary>
-    private sealed record LayerFit(int LayerIndex, (TriggerDirection Direction, CleanScoreStatistics Stats) Deployed,
-        (TriggerDirection Direction, CleanScoreStatistics Stats)[] Folds)
-    {
-        public LayerRepair FoldRepair(int fold, RepairMode mode, float alpha) => new(Folds[fold].Direction, Folds[fold].Stats, mode, alpha);
+    private readonly record struct Setting(RepairMode Mode, float Alpha, DirectionDensity Density);
 
-        public Candidate Candidate(RepairMode mode, float alpha, (double Rate, double Score) measured) =>
-            new(new LayerRepair(Deployed.Direction, Deployed.Stats, mode, alpha),
-                Enumerable.Range(0, Folds.Length).Select(f => FoldRepair(f, mode, alpha)).ToList(), LayerIndex, measured.Rate, measured.Score);
+    /// <summary>One density's directions and clean score statistics at a layer: from every observed sample (deployed) and per fold.</summary>
+    private sealed record DensityFit((TriggerDirection Direction, CleanScoreStatistics Stats) Deployed,
+        (TriggerDirection Direction, CleanScoreStatistics Stats)[] Folds);
+
+    private sealed record LayerFit(int LayerIndex, IReadOnlyDictionary<DirectionDensity, DensityFit> ByDensity)
+    {
+        public LayerRepair FoldRepair(int fold, Setting setting)
+        {
+            var (direction, stats) = ByDensity[setting.Density].Folds[fold];
+            return new(direction, stats, setting.Mode, setting.Alpha, setting.Density);
+        }
+
+        public Candidate Candidate(Setting setting, (double Rate, double Score) measured)
+        {
+            var fit = ByDensity[setting.Density];
+            return new(new LayerRepair(fit.Deployed.Direction, fit.Deployed.Stats, setting.Mode, setting.Alpha, setting.Density),
+                Enumerable.Range(0, fit.Folds.Length).Select(f => FoldRepair(f, setting)).ToList(), LayerIndex, measured.Rate, measured.Score);
+        }
     }
 
     /// <summary>A scored candidate; its clean drop is measured only when it could be chosen.</summary>
@@ -163,7 +183,8 @@ internal static class RepairSelector
         public double RepairScore { get; } = repairScore;
         public double? CleanDrop { get; set; }
         public bool Admissible(FireOptions options) => CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9;
-        public CandidateScore Score(FireOptions options, int stage) => new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage);
+        public CandidateScore Score(FireOptions options, int stage) =>
+            new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density);
     }
 
     /// <summary>
@@ -184,8 +205,9 @@ internal static class RepairSelector
             tied.Add(candidate);
         }
         return tied
-            .OrderBy(c => c.CleanDrop)
+            .OrderBy(c => Math.Max(0, c.CleanDrop!.Value))
             .ThenBy(c => Array.IndexOf(InterventionOrder, c.Repair.Mode))
+            .ThenBy(c => c.Repair.Density == DirectionDensity.Sparse ? 0 : 1)
             .ThenBy(c => c.Repair.Alpha)
             .ThenBy(c => c.LayerIndex)
             .FirstOrDefault();
@@ -202,13 +224,26 @@ internal static class RepairSelector
         return (fold, Math.Max(folds, 1));
     }
 
-    private static float[] FoldBeta(FloatBatch contributions, int[] rows, float[]? cleanMean)
+    /// <summary>Whether every fold fits its direction on at least 2 samples, as a sparse direction needs.</summary>
+    private static bool SparseFits(int count, int foldCount) => foldCount > 1 && count - (count + foldCount - 1) / foldCount >= 2;
+
+    private static RunningMean FoldMean(FloatBatch contributions, IEnumerable<int> rows)
     {
         var mean = new RunningMean(contributions.SampleSize);
         foreach (int row in rows) mean.Add(contributions.Sample(row));
-        var beta = mean.Mean();
-        if (cleanMean is not null) for (int i = 0; i < beta.Length; i++) beta[i] -= cleanMean[i];
-        return beta;
+        return mean;
+    }
+
+    /// <summary>A fold's beta: its mean contribution, minus the clean mean when unpaired (<paramref name="clean"/> null when paired).</summary>
+    private static float[] FoldBeta(RunningMean foldMean, RunningMean? clean, DirectionDensity density)
+    {
+        var beta = foldMean.Mean();
+        if (clean is not null)
+        {
+            var cleanMean = clean.Mean();
+            for (int i = 0; i < beta.Length; i++) beta[i] -= cleanMean[i];
+        }
+        return DirectionDensities.Apply(density, beta, foldMean, clean);
     }
 
     /// <summary>Held-out clean accuracy lost by <paramref name="repair"/> on top of the deployed repairs of <paramref name="before"/>.</summary>

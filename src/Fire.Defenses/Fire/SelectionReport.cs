@@ -12,8 +12,13 @@ namespace Fire.Defenses.LatentRepair;
 /// measured because the candidate could not have been chosen.</param>
 /// <param name="Stage">1: a first repair; n: a repair added on top of the n - 1 chosen before it (scores and clean drop are
 /// those of all of them together).</param>
+/// <param name="Density">Dense or sparse direction (<see cref="DirectionDensity"/>).</param>
 public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
-    int Stage = 1);
+    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense)
+{
+    /// <summary>"conv1 projection alpha 1", with ", sparse" for a sparse direction.</summary>
+    public string Setting => $"{Layer} {RepairModes.Name(Mode)} alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse" : "")}";
+}
 
 /// <summary>
 /// How the automatic choice went: the data it used, every candidate's scores, the first repair chosen (null: no repair
@@ -40,7 +45,7 @@ public sealed record SelectionReport(
     {
         if (Chosen is null) return $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean-accuracy guard";
         var last = ChosenRepairs[^1];
-        return $"k = {ObservedCount}: {string.Join(" + ", ChosenRepairs.Select(c => $"{c.Layer} {RepairModes.Name(c.Mode)} alpha {c.Alpha:0.##}"))}, " +
+        return $"k = {ObservedCount}: {string.Join(" + ", ChosenRepairs.Select(c => c.Setting))}, " +
                $"held-out repair rate {last.HeldOutRepairRate:P1} (score {last.HeldOutRepairScore:0.000}), clean drop {last.CleanAccuracyDrop * 100:0.0} points " +
                $"({Candidates.Count} candidates, {Folds} folds)";
     }

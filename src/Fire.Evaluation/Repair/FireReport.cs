@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fire.Evaluation.Latency;
 using Fire.Evaluation.Metrics;
 
 namespace Fire.Evaluation.Repair;
@@ -54,9 +55,12 @@ public static class FireReport
         md.AppendLine("- **Defender's data, all from the training split** (seeded, disjoint): a clean labelled reference set (default 500 images; 30% of it is held");
         md.AppendLine("  out to guard clean accuracy) and k observed poisoned samples, the first k of a fixed pool of triggered images of non-target classes.");
         md.AppendLine("  *Paired*: the defender also has each sample's clean original, beta = mean(h(T(x)) - h(x)). *Unpaired*: beta = mean poisoned h - mean clean h.");
+        md.AppendLine("- **Dense and sparse directions**: *dense* is beta itself; *sparse* keeps only the coordinates whose difference is significant,");
+        md.AppendLine("  |beta_j| > sqrt(2 ln D) standard errors (D the layer's size, the standard error from the per-coordinate variances of the observed");
+        md.AppendLine("  and the clean samples; Donoho and Johnstone's universal threshold), and sets the others to 0.");
         md.AppendLine("- **Figures from the test split only** (BackdoorBench's definitions): CA on clean test images, ASR and PA on the poisoned test set");
         md.AppendLine("  (non-target classes, triggered, true labels). The defense is applied to every input.");
-        md.AppendLine("- **Automatic choice** (layers x modes {translate, projection, gated, gated-projection} x alpha {0.5, 1, 1.5}), from the defender's data only:");
+        md.AppendLine("- **Automatic choice** (layers x modes {translate, projection, gated, gated-projection} x alpha {0.5, 1, 1.5} x {dense, sparse}), from the defender's data only:");
         md.AppendLine("  the estimated target is the majority prediction on the observed samples; each candidate's *held-out repair score* is measured by 5-fold");
         md.AppendLine("  cross-validation over the observed samples: with a direction fitted without it, a sample counts as repaired when its prediction is no");
         md.AppendLine("  longer the estimated target (paired: when it equals the prediction on its clean original), and the score is the mean over samples of");
@@ -64,8 +68,8 @@ public static class FireReport
         md.AppendLine("  no class claims scores low); unpaired, each class's share of that credit is capped at its binomial share of the clean reference's");
         md.AppendLine("  non-target labels plus two standard deviations (at least one sample); candidates that cost more than 1 point of held-out clean");
         md.AppendLine("  accuracy are rejected; the best score wins, ties");
-        md.AppendLine("  (within 2% of the samples) going to the smaller clean drop, gated before ungated, projection before translation, smaller alpha, shallower");
-        md.AppendLine("  layer. Gate threshold: the 0.99 quantile of clean scores along the direction.");
+        md.AppendLine("  (within 2% of the samples) going to the smaller clean drop (a negative drop counts as none), gated before ungated, projection before");
+        md.AppendLine("  translation, sparse before dense, smaller alpha, shallower layer. Gate threshold: the 0.99 quantile of clean scores along the direction.");
         md.AppendLine("- **Stacking** (`--max-layers 2`; off by default): the same choice again over the other layers, each candidate scored with the first repair applied too");
         md.AppendLine("  (per fold, its fold direction) and guarded on the clean drop of both; the second is kept only if it raises the held-out score by more");
         md.AppendLine("  than the tie tolerance. Each layer keeps its own direction from the undefended model's activations.");
@@ -129,7 +133,8 @@ public static class FireReport
     {
         md.AppendLine("## Latency");
         md.AppendLine();
-        md.AppendLine("Median of interleaved runs (5 warm-up, 30 timed per candidate and batch size), undefended model and FIRE (k = 100, unpaired) in the same run.");
+        var options = sections.SelectMany(s => s.Rows).Select(r => r.Variants.GetValueOrDefault(Unpaired)?.Latency?.Options).FirstOrDefault(o => o is not null) ?? new LatencyOptions();
+        md.AppendLine($"Median call time of interleaved runs ({options.Describe()}), undefended model and FIRE (k = 100, unpaired) in the same run.");
         md.AppendLine();
         md.AppendLine("| data set | model | attack | undefended ms/sample (batch 1) | FIRE ms/sample (batch 1) | ratio at 1 | undefended img/s (batch 128) | FIRE img/s (batch 128) | ratio at 128 | target |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
@@ -192,7 +197,12 @@ public static class FireReport
         md.AppendLine("  held-out samples and pass the same clean guard, so it is added only where the defender's own data show a gain. It is off by");
         md.AppendLine("  default: in docs/fire-stacked.md it raised PA in most settings but also ASR in some (the held-out gain did not always carry over");
         md.AppendLine("  to the test split), and each repaired layer adds its cost to every prediction.");
-        md.AppendLine("- **Small k**: with few observed samples the direction is noisy; the cross-validated choice avoids plans that only fit those samples.");
+        md.AppendLine("- **Small k and sparse directions**: with few observed samples the direction is noisy; the cross-validated choice avoids plans that");
+        md.AppendLine("  only fit those samples. A dense mean difference over k samples carries sampling noise in every coordinate, and a layer has thousands:");
+        md.AppendLine("  for a local trigger (a patch moves a few hundred coordinates of an early layer) that noise outweighs the trigger's own shift at");
+        md.AppendLine("  small k and tilts the unit direction away from it, so a projection removes only part of the shift. Keeping the significant");
+        md.AppendLine("  coordinates removes most of that noise. A trigger that moves many coordinates a little (WaNet's warp, a faint blend) loses signal");
+        md.AppendLine("  to the threshold instead; both are candidates, and the held-out score decides per model and k.");
         md.AppendLine("- **PA beside clean-model PA.** The PA target (within 10 points of the undefended CA) assumes the triggered image still shows its");
         md.AppendLine("  class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed part");
         md.AppendLine("  of the evidence, and repairing the backdoor's direction cannot bring it back; read FIRE's PA against that column.");

@@ -38,6 +38,53 @@ public class EstimationTests
     }
 
     [Fact]
+    public void SparseDirectionKeepsOnlyCoordinatesAboveTheUniversalThreshold()
+    {
+        // D = 3: threshold sqrt(2 ln 3) = 1.482 standard errors. Observed (6, 2, 1) and (4, 2, 3): mean (5, 2, 2), variance
+        // (2, 0, 2); clean means (2, 0.5, 0) with variance (2, 0, 0), 2 samples each. beta = (3, 1.5, 2), standard errors
+        // sqrt(2/2 + 2/2) = 1.414, 0 and sqrt(2/2) = 1: 3 > 2.096 stays, 1.5 > 0 stays, 2 > 1.482 stays. With (6, 2, 9) and
+        // (4, 2, -5) the mean is the same but the last variance is 98: se 7, and 2 < 10.4 is dropped.
+        var observed = Mean([6f, 2f, 1f], [4f, 2f, 3f]);
+        var clean = Mean([1f, 0.5f, 0f], [3f, 0.5f, 0f]);
+        float[] Beta(RunningMean o) => o.Mean().Zip(clean.Mean(), (p, c) => p - c).ToArray();
+        Assert.Equal(new[] { 3f, 1.5f, 2f }, DirectionDensities.Apply(DirectionDensity.Sparse, Beta(observed), observed, clean));
+        Assert.Equal(1.4823, DirectionDensities.Threshold(3), 4);
+
+        var spreadOut = Mean([6f, 2f, 9f], [4f, 2f, -5f]);
+        Assert.Equal(new[] { 3f, 1.5f, 0f }, DirectionDensities.Apply(DirectionDensity.Sparse, Beta(spreadOut), spreadOut, clean));
+        // Paired (no clean term) and dense or single-sample estimates keep beta as it is.
+        Assert.Equal(new[] { 5f, 2f, 2f }, DirectionDensities.Apply(DirectionDensity.Sparse, observed.Mean(), observed, null));
+        Assert.Equal(Beta(spreadOut), DirectionDensities.Apply(DirectionDensity.Dense, Beta(spreadOut), spreadOut, clean));
+        var one = Mean([6f, 2f, 1f]);
+        Assert.Equal(Beta(one), DirectionDensities.Apply(DirectionDensity.Sparse, Beta(one), one, clean));
+    }
+
+    [Fact]
+    public void AFixedSparseRepairEstimatesItsDirectionSparselyAsSamplesArrive()
+    {
+        var options = new FireOptions { FixedPlan = [new RepairSpec("features", RepairMode.Translate, 1f, DirectionDensity.Sparse)] };
+        using var guard = new FireGuard(ToyLayeredModel.Identity(2), options);
+        guard.FitClean(Clean, CleanLabels);
+        guard.Observe(ToyLayeredModel.Batch([6f, 1.4f]));
+        Assert.Equal(new[] { 5f, 0.4f }, guard.Plan.Repairs[0].Direction.Beta.Select(v => MathF.Round(v, 5)));
+        // Clean variance 0; observed (6, 1.4), (4, 0.8): beta (4, 0.1), standard errors (1, 0.3); threshold sqrt(2 ln 2) = 1.18.
+        guard.Observe(ToyLayeredModel.Batch([4f, 0.8f]));
+        var repair = guard.Plan.Repairs[0];
+        Assert.Equal(DirectionDensity.Sparse, repair.Density);
+        Assert.Equal(new[] { 4f, 0f }, repair.Direction.Beta.Select(v => MathF.Round(v, 5)));
+        Assert.Equal(new[] { 4f, 0f }, guard.Direction("features", DirectionDensity.Sparse).Beta.Select(v => MathF.Round(v, 5)));
+        Assert.Equal(new[] { 4f, 0.1f }, guard.Direction("features").Beta.Select(v => MathF.Round(v, 5)));
+        Assert.EndsWith("sparse direction", repair.ToString());
+    }
+
+    private static RunningMean Mean(params float[][] rows)
+    {
+        var mean = new RunningMean(rows[0].Length);
+        foreach (var row in rows) mean.Add(row);
+        return mean;
+    }
+
+    [Fact]
     public void StreamingOneAtATimeEqualsOneBatchAndIsUsableAfterOneSample()
     {
         var samples = new[] { new[] { 3f, 1f }, [5f, 2f], [0.5f, 4f], [2f, 2f], [7f, -1f] };

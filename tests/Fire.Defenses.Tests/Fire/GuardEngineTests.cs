@@ -11,7 +11,7 @@ public class GuardEngineTests
 {
     private static readonly FireOptions TwoLayers = new()
     {
-        FixedPlan = [new RepairSpec("conv2", RepairMode.GatedTranslate, 1f), new RepairSpec("fc1", RepairMode.Translate, 0.5f)],
+        FixedPlan = [new RepairSpec("conv2", RepairMode.GatedTranslate, 1f), new RepairSpec("fc1", RepairMode.Translate, 0.5f, DirectionDensity.Sparse)],
     };
 
     [Fact]
@@ -54,6 +54,8 @@ public class GuardEngineTests
             var before = guard.Predict(inputs);
             var after = loaded.Predict(inputs);
             Assert.Equal(2, loaded.Plan.Repairs.Count);
+            Assert.Equal(DirectionDensity.Sparse, loaded.Plan.Repairs.Single(r => r.Layer == "fc1").Density);
+            Assert.Contains(0f, loaded.Plan.Repairs.Single(r => r.Layer == "fc1").Direction.Beta);
             Assert.Equal(before.Labels, after.Labels);
             Assert.Equal(before.Scores, after.Scores);
             Assert.Equal(guard.Direction("conv2").Beta, loaded.Direction("conv2").Beta);

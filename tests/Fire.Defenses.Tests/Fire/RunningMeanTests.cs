@@ -44,6 +44,39 @@ public class RunningMeanTests
     }
 
     [Fact]
+    public void VarianceIsTheUnbiasedSampleVariancePerCoordinate()
+    {
+        var mean = new RunningMean(2);
+        foreach (var row in new float[][] { [1f, 10f], [2f, 10f], [6f, 10f] }) mean.Add(row);
+        // Coordinate 0: mean 3, squared deviations 4 + 1 + 9 = 14, / (3 - 1) = 7. Coordinate 1 is constant.
+        Assert.Equal(new[] { 7.0, 0.0 }, mean.Variance());
+    }
+
+    [Fact]
+    public void StreamingVarianceEqualsTheBatchVarianceAndSurvivesARestore()
+    {
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 500).Select(_ => new[] { (float)(random.NextDouble() * 8 + 1e4) }).ToArray();
+        var first = new RunningMean(1);
+        foreach (var row in rows[..200]) first.Add(row);
+        var resumed = new RunningMean(first.Accumulator.ToArray(), first.Count, first.SquaredDeviations.ToArray());
+        foreach (var row in rows[200..]) resumed.Add(row);
+        double average = rows.Average(r => (double)r[0]);
+        double variance = rows.Sum(r => (r[0] - average) * (r[0] - average)) / (rows.Length - 1);
+        Assert.Equal(variance, resumed.Variance()[0], 6);
+    }
+
+    [Fact]
+    public void VarianceOfPairedDifferences()
+    {
+        var mean = new RunningMean(1);
+        mean.AddDifference([3f], [1f]);
+        mean.AddDifference([5f], [1f]);
+        Assert.Throws<InvalidOperationException>(() => new RunningMean(1).Variance());
+        Assert.Equal(2.0, mean.Variance()[0], 12); // differences 2 and 4
+    }
+
+    [Fact]
     public void RejectsAWrongLengthAndAnEmptyMean()
     {
         var mean = new RunningMean(2);

@@ -53,7 +53,8 @@ public class SelectionTests
         var (clean, labels) = Samples(40, trigger: 0f);
         var poisoned = Samples(20, trigger: 8f).Images;
         var selection = Select(model, clean, labels, poisoned);
-        var second = selection.Candidates.Single(c => c.Layer == "second" && c.Stage == 1 && c.Mode == selection.Chosen!.Mode && c.Alpha == selection.Chosen.Alpha);
+        var second = selection.Candidates.Single(c => c.Layer == "second" && c.Stage == 1 && c.Mode == selection.Chosen!.Mode && c.Alpha == selection.Chosen.Alpha
+                                                         && c.Density == selection.Chosen.Density);
         Assert.Equal(selection.Chosen!.HeldOutRepairScore, second.HeldOutRepairScore, 12);
         Assert.Equal("first", selection.Chosen.Layer);
     }
@@ -148,6 +149,29 @@ public class SelectionTests
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>
+    /// Sparse candidates join only when every fold fits its direction on at least 2 samples (k = 2 has folds of 1). The
+    /// trigger moves x0 alone: the sparse direction keeps x0 and drops the class axes, whose means differ only by chance.
+    /// </summary>
+    [Fact]
+    public void SparseCandidatesNeedTwoSamplesPerFoldAndKeepOnlyTheTriggersCoordinates()
+    {
+        var model = TwoIdentityLayers("first", "second");
+        var (clean, labels) = Samples(40, trigger: 0f);
+        var two = Select(model, clean, labels, Samples(2, trigger: 8f).Images);
+        Assert.DoesNotContain(two.Candidates, c => c.Density == DirectionDensity.Sparse);
+
+        using var guard = new FireGuard(model);
+        guard.FitClean(clean, labels);
+        guard.Observe(Samples(20, trigger: 8f).Images);
+        var candidates = guard.Plan.Selection!.Candidates;
+        Assert.Equal(candidates.Count(c => c.Density == DirectionDensity.Dense), candidates.Count(c => c.Density == DirectionDensity.Sparse));
+        var dense = guard.Direction("first").Beta;
+        var sparse = guard.Direction("first", DirectionDensity.Sparse).Beta;
+        Assert.True(dense[1] != 0 && dense[2] != 0, $"dense beta [{string.Join(", ", dense)}]");
+        Assert.Equal([dense[0], 0f, 0f], sparse);
     }
 
     /// <summary>Three classes; two identity layers, then logits = the input (class c scores x[c]).</summary>

@@ -62,8 +62,7 @@ public sealed class DefendReportSettings : FireSettings
         "fire defend-report", $"--datasets {Datasets}", $"--models {Models}", $"--attacks {Attacks}", $"--epochs {Epochs}",
         Subset is int s ? $"--subset {s}" : null, MaskEpochs is int m ? $"--mask-epochs {m}" : null, $"--seed {Seed}", $"--clean {Clean}",
         TestLimit is int t ? $"--test-limit {t}" : null, NoAugmentationCheck ? "--no-augmentation-check" : null,
-        $"--runs {Runs}", $"--out {Out}",
-    }.Where(part => part is not null));
+    }.Concat(FireArguments()).Append($"--runs {Runs}").Append($"--out {Out}").Where(part => part is not null));
 }
 
 /// <summary>

@@ -30,12 +30,16 @@ public class FireSettings : ComputeSettings
     [Description("Repair strengths to choose from, comma-separated (default: 0.5,1,1.5).")]
     public string? Alphas { get; set; }
 
+    [CommandOption("--directions <DENSITIES>")]
+    [Description("Direction estimates to choose from, comma-separated: dense (the difference of means), sparse (only its significant coordinates) (default: both).")]
+    public string? Directions { get; set; }
+
     [CommandOption("--max-layers <N>")]
     [Description("The automatic choice stacks repairs at up to N layers, adding one only while it raises the held-out repair score (default: 1; docs/fire-stacked.md measures 2).")]
     public int MaxLayers { get; set; } = new FireOptions().MaxRepairLayers;
 
     [CommandOption("--fixed")]
-    [Description("No automatic choice: repair every --layers layer at once with the one --mode and --alpha (one value, or one per layer).")]
+    [Description("No automatic choice: repair every --layers layer at once with the one --mode, --alpha (one value, or one per layer) and --directions (default: dense).")]
     public bool Fixed { get; set; }
 
     [CommandOption("--clean <N>")]
@@ -76,6 +80,7 @@ public class FireSettings : ComputeSettings
         var defaults = new FireOptions();
         var modes = Modes is null ? defaults.Modes : List(Modes).Select(RepairModes.Parse).ToList();
         var alphas = Alphas is null ? defaults.Alphas : List(Alphas).Select(ParseAlpha).ToList();
+        var densities = Directions is null ? defaults.Densities : List(Directions).Select(DirectionDensities.Parse).Distinct().ToList();
         var layers = Layers is null ? null : List(Layers);
         var augmentation = Augment == 0 ? ImageAugmentation.None : ImageAugmentation.Standard with { Copies = Augment };
         IReadOnlyList<RepairSpec>? plan = null;
@@ -84,9 +89,11 @@ public class FireSettings : ComputeSettings
             if (modes.Count != 1) throw new ArgumentException($"--fixed takes one --mode, got {modes.Count}.");
             if (alphas.Count != 1 && alphas.Count != layers!.Length)
                 throw new ArgumentException($"--fixed takes one --alpha or one per layer ({layers.Length}), got {alphas.Count}.");
-            plan = layers!.Select((layer, i) => new RepairSpec(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i])).ToList();
+            if (Directions is not null && densities.Count != 1) throw new ArgumentException($"--fixed takes one --directions, got {densities.Count}.");
+            var density = Directions is null ? DirectionDensity.Dense : densities[0];
+            plan = layers!.Select((layer, i) => new RepairSpec(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i], density)).ToList();
         }
-        return defaults with { Modes = modes, Alphas = alphas, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed };
+        return defaults with { Modes = modes, Alphas = alphas, Densities = densities, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed };
     }
 
     public FireExperimentSettings Experiment(IReadOnlyList<int> streamingPoints) => new()
@@ -100,6 +107,18 @@ public class FireSettings : ComputeSettings
         StreamingPoints = streamingPoints,
         MeasureLatency = !NoLatency,
     };
+
+    /// <summary>The FIRE options given that differ from the defaults, as arguments, so a report's command line reproduces it.</summary>
+    public IEnumerable<string> FireArguments()
+    {
+        if (Modes is not null) yield return $"--mode {Modes}";
+        if (Layers is not null) yield return $"--layers {Layers}";
+        if (Alphas is not null) yield return $"--alpha {Alphas}";
+        if (Directions is not null) yield return $"--directions {Directions}";
+        if (MaxLayers != new FireOptions().MaxRepairLayers) yield return $"--max-layers {MaxLayers}";
+        if (Fixed) yield return "--fixed";
+        if (Augment > 0) yield return $"--augment {Augment}";
+    }
 
     public static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
