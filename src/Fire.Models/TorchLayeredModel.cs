@@ -45,14 +45,15 @@ public sealed class TorchLayeredModel : ILayeredModel
     }
 
     /// <summary>
-    /// A copy of <paramref name="x"/> changed by <paramref name="editor"/> in libtorch's own memory: no managed copy on
-    /// the inference path, so a repair costs little more than its arithmetic.
+    /// <paramref name="x"/> changed by <paramref name="editor"/> in libtorch's own memory, in place: no copy on the
+    /// inference path, so a repair costs little more than its arithmetic (a copy only when x is not contiguous float32).
+    /// In place is safe because the net is a chain: a layer's output feeds only the next layer, and taps copy it.
     /// </summary>
     private static Tensor Edited(Tensor x, ActivationEditor editor)
     {
-        var copy = TensorConversion.OwnedCopy(x);
-        editor(new ActivationSpan(TensorConversion.Values(copy), copy.shape.Select(d => (int)d).ToArray()));
-        return copy;
+        var edited = x.dtype == ScalarType.Float32 && x.is_contiguous() ? x : TensorConversion.OwnedCopy(x);
+        editor(new ActivationSpan(TensorConversion.Values(edited), edited.shape.Select(d => (int)d).ToArray()));
+        return edited;
     }
 
     public FloatBatch Head(FloatBatch input, string layer)

@@ -27,9 +27,8 @@ namespace Fire.Defenses.LatentRepair;
 ///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop (a negative drop
 ///   counts as none: a backdoor repair does not make clean inputs more accurate, except by chance), gated modes
 ///   before ungated and projection before translation, sparse directions before dense (the smaller intervention),
-///   smaller alpha, shallower layer (among
-///   near-equal scores an earlier repair leaves more of the network to rebuild the class: measured on Blended and SIG,
-///   docs/fire.md).
+///   smaller alpha, shallower layer (among near-equal scores an earlier repair leaves more of the network to rebuild
+///   the class: measured on Blended and SIG, docs/fire.md).
 ///   No repair when nothing beats the unrepaired model's score.</item>
 /// <item>Stacking (up to <see cref="FireOptions.MaxRepairLayers"/> layers): the same choice again over the layers not yet
 ///   repaired, each candidate scored with the repairs chosen so far applied too (in each fold, their fold directions;

@@ -2,8 +2,8 @@ namespace Fire.Models.Layers;
 
 /// <summary>
 /// What one forward pass should read or change at named layers: activations to capture (taps) and
-/// activations to change (editors). An editor changes, in place, a copy of the activation the layer produced; the
-/// rest of the network runs on what it leaves, and a tap at the same layer sees the edited value.
+/// activations to change (editors). An editor changes the activation the layer produced in place; the rest of the
+/// network runs on what it leaves, and a tap at the same layer sees the edited value.
 /// </summary>
 public sealed class LayerAccess
 {
