@@ -71,7 +71,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         console.MarkupLineInterpolated($"Attack success fell from [red]{before.AttackSuccessRate:P1}[/] to [green]{after.AttackSuccessRate:P1}[/]; triggered images are classified correctly {after.PoisonedAccuracy:P1} of the time (was {before.PoisonedAccuracy:P1}), clean accuracy {before.CleanAccuracy:P1} -> {after.CleanAccuracy:P1}.");
         foreach (string file in FireResultViews.Write(Path.GetFullPath(settings.Runs), result, $"{dataset} {ModelZoo.Default} badnets"))
             console.MarkupLineInterpolated($"Wrote [bold]{file}[/]");
-        console.MarkupLineInterpolated($"Next: [bold]fire defend --model {checkpointPath}[/] (options: --observed, --paired, --mode, --layers, --alpha).");
+        console.MarkupLineInterpolated($"Next: [bold]fire defend --model {checkpointPath}[/] (options: --observed, --paired, --mode, --layers, --alpha, --directions).");
         return 0;
     }
 
