@@ -44,6 +44,7 @@ public class DefendCommandTests(BackdooredMnist backdoor) : IClassFixture<Backdo
     [InlineData("--layers", "conv9", "Unknown layer 'conv9'")]
     [InlineData("--observed", "0", "--observed must be at least 1")]
     [InlineData("--max-layers", "0", "--max-layers must be at least 1")]
+    [InlineData("--directions", "bogus", "Unknown direction density 'bogus'")]
     public void BadOptionsAreOneClearLine(string option, string value, string message)
     {
         var (code, output) = CliRunner.Run("defend", "--model", backdoor.Checkpoint, option, value, "--data", CliRunner.DataRoot, "--no-latency", "--no-streaming");
