@@ -52,7 +52,12 @@ public sealed class LatencyMeter
     {
         for (int i = 0; i < _options.WarmupRuns; i++) predict(batch);
         var runs = new List<double>();
-        while (_options.NeedsMore(runs.Count, runs.Sum())) runs.Add(TimeOnce(predict, batch, _clock));
+        double total = 0;
+        while (_options.NeedsMore(runs.Count, total))
+        {
+            runs.Add(TimeOnce(predict, batch, _clock));
+            total += runs[^1];
+        }
         return LatencyStats.From(batch.Count, runs);
     }
 

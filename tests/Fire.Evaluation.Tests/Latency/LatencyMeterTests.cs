@@ -41,6 +41,15 @@ public class LatencyMeterTests
     }
 
     [Fact]
+    public void FastCallsAreTimedForTheMinimumDuration()
+    {
+        var clock = new FakeClock();
+        var meter = new LatencyMeter(new LatencyOptions(WarmupRuns: 0, TimedRuns: 3, MinTimedSeconds: 0.01), clock);
+        var stats = meter.Measure(x => { clock.Advance(2); return new int[x.Count]; }, Batch(1));
+        Assert.Equal(5, stats.Runs); // 3 calls are not yet 10 ms
+    }
+
+    [Fact]
     public void APredictionThatDropsImagesIsAnError()
     {
         var meter = new LatencyMeter(new LatencyOptions(0, 1, 0), new FakeClock());
