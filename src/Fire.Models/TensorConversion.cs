@@ -18,9 +18,9 @@ internal static class TensorConversion
         return result;
     }
 
-    /// <summary>A contiguous float32 copy of <paramref name="x"/> with memory of its own, in the current dispose scope.</summary>
-    public static Tensor OwnedCopy(Tensor x) =>
-        x.dtype == ScalarType.Float32 && x.is_contiguous() ? x.detach().clone() : x.detach().to(ScalarType.Float32).contiguous();
+    /// <summary><paramref name="x"/> itself when it is contiguous float32, else a contiguous float32 copy (in the current dispose scope).</summary>
+    public static Tensor Editable(Tensor x) =>
+        x.dtype == ScalarType.Float32 && x.is_contiguous() ? x : x.detach().to(ScalarType.Float32).contiguous();
 
     /// <summary>The values of a contiguous float32 CPU tensor, in place (writes change the tensor).</summary>
     public static Span<float> Values(Tensor x)

@@ -51,7 +51,7 @@ public sealed class TorchLayeredModel : ILayeredModel
     /// </summary>
     private static Tensor Edited(Tensor x, ActivationEditor editor)
     {
-        var edited = x.dtype == ScalarType.Float32 && x.is_contiguous() ? x : TensorConversion.OwnedCopy(x);
+        var edited = TensorConversion.Editable(x);
         editor(new ActivationSpan(TensorConversion.Values(edited), edited.shape.Select(d => (int)d).ToArray()));
         return edited;
     }

@@ -39,6 +39,21 @@ public static class DirectionDensities
     public static double Threshold(int dimension) => Math.Sqrt(2 * Math.Log(Math.Max(dimension, 2)));
 
     /// <summary>
+    /// beta from running means: the mean of <paramref name="observed"/> (unpaired: poisoned activations; paired:
+    /// differences), minus the mean of <paramref name="clean"/> when unpaired (null when paired), dense or sparse.
+    /// </summary>
+    public static float[] Estimate(DirectionDensity density, RunningMean observed, RunningMean? clean)
+    {
+        var beta = observed.Mean();
+        if (clean is not null)
+        {
+            var cleanMean = clean.Mean();
+            for (int i = 0; i < beta.Length; i++) beta[i] -= cleanMean[i];
+        }
+        return Apply(density, beta, observed, clean);
+    }
+
+    /// <summary>
     /// <paramref name="beta"/> (the mean of <paramref name="observed"/>, minus the mean of <paramref name="clean"/> when
     /// unpaired) with the coordinates that are not significant set to 0; <paramref name="beta"/> itself when
     /// <paramref name="density"/> is dense or fewer than 2 samples were observed. <paramref name="clean"/> is null when paired.

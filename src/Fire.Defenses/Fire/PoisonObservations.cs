@@ -87,15 +87,7 @@ internal sealed class PoisonObservations
     {
         if (!Means.TryGetValue(layer, out var mean))
             throw new InvalidOperationException($"No poisoned sample has been observed at layer '{layer}' yet.");
-        var beta = mean.Mean();
-        RunningMean? cleanMean = null;
-        if (Source == DirectionSource.Unpaired)
-        {
-            cleanMean = clean.Means[layer];
-            var cleanValues = cleanMean.Mean();
-            for (int i = 0; i < beta.Length; i++) beta[i] -= cleanValues[i];
-        }
-        return DirectionDensities.Apply(density, beta, mean, cleanMean);
+        return DirectionDensities.Estimate(density, mean, Source == DirectionSource.Unpaired ? clean.Means[layer] : null);
     }
 
     /// <summary>The majority prediction on the observed poisoned samples (ties: the smallest class), -1 before any.</summary>

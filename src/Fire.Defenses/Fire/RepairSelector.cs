@@ -110,7 +110,7 @@ internal static class RepairSelector
                 .Select(f => FoldMean(contributions, Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f))).ToArray();
             var fit = fits[layerIndex] = new LayerFit(layerIndex, densities.ToDictionary(density => density, density => new DensityFit(
                 Fitted(observed.Beta(layer, clean, density)),
-                foldMeans.Select(m => Fitted(FoldBeta(m, paired ? null : cleanMeans, density))).ToArray())));
+                foldMeans.Select(m => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans))).ToArray())));
 
             var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
             for (int f = 0; f < foldCount; f++)
@@ -231,18 +231,6 @@ internal static class RepairSelector
         var mean = new RunningMean(contributions.SampleSize);
         foreach (int row in rows) mean.Add(contributions.Sample(row));
         return mean;
-    }
-
-    /// <summary>A fold's beta: its mean contribution, minus the clean mean when unpaired (<paramref name="clean"/> null when paired).</summary>
-    private static float[] FoldBeta(RunningMean foldMean, RunningMean? clean, DirectionDensity density)
-    {
-        var beta = foldMean.Mean();
-        if (clean is not null)
-        {
-            var cleanMean = clean.Mean();
-            for (int i = 0; i < beta.Length; i++) beta[i] -= cleanMean[i];
-        }
-        return DirectionDensities.Apply(density, beta, foldMean, clean);
     }
 
     /// <summary>Held-out clean accuracy lost by <paramref name="repair"/> on top of the deployed repairs of <paramref name="before"/>.</summary>
