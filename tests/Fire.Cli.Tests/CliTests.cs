@@ -30,6 +30,29 @@ public class CliTests : IDisposable
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("data info")]
+    [InlineData("model layers")]
+    [InlineData("train")]
+    [InlineData("eval")]
+    [InlineData("bench-pipeline")]
+    [InlineData("bench")]
+    [InlineData("attack train")]
+    [InlineData("attack preview")]
+    [InlineData("attack report")]
+    [InlineData("defend")]
+    [InlineData("defend-report")]
+    [InlineData("demo")]
+    public void Every_help_page_renders(string command)
+    {
+        // An option description with a bare [ is Spectre markup and broke `fire train --help` midway.
+        var (code, output) = Fire([.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("error", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("OPTIONS:", output);
+    }
+
     [Fact]
     public void Bench_rejects_a_negative_latency_duration()
     {

@@ -39,7 +39,7 @@ public sealed class TrainSettings : ComputeSettings
     public double? WeightDecay { get; set; }
 
     [CommandOption("--label-smoothing <EPS>")]
-    [Description("Cross-entropy label smoothing in [0, 1) (default: 0).")]
+    [Description("Cross-entropy label smoothing in [[0, 1) (default: 0).")]
     public double? LabelSmoothing { get; set; }
 
     [CommandOption("--seed <N>")]

@@ -7,6 +7,15 @@ namespace Fire.Models.Architectures;
 /// <summary>Building blocks that several architectures share.</summary>
 internal static class Blocks
 {
+    private static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>
+    /// y + x, with an alpha Scalar the process holds. TorchSharp's <c>y + x</c> passes libtorch a temporary Scalar (alpha = 1)
+    /// whose finalizer frees it; with inference on several threads, a collection another thread starts can free it while
+    /// libtorch still reads it. A static Scalar is never finalized.
+    /// </summary>
+    public static Tensor Residual(Tensor y, Tensor x) => y.add(x, One);
+
     /// <summary>3x3 convolution (padding 1, no bias: batch norm has one), batch norm, ReLU.</summary>
     public static Module<Tensor, Tensor> ConvBnRelu(int input, int output, int stride = 1) =>
         Sequential(Conv2d(input, output, 3, stride: stride, padding: 1, bias: false), BatchNorm2d(output), ReLU());

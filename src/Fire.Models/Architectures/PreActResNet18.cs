@@ -59,7 +59,7 @@ public sealed class PreActResNet18 : LayeredNet
             var identity = shortcut is null ? x : shortcut.call(activated);
             var y = conv1.call(activated);
             y = conv2.call(functional.relu(bn2.call(y)));
-            return (y + identity).MoveToOuterDisposeScope();
+            return Blocks.Residual(y, identity).MoveToOuterDisposeScope();
         }
     }
 }

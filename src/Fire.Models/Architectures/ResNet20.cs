@@ -55,7 +55,7 @@ public sealed class ResNet20 : LayeredNet
             using var scope = NewDisposeScope();
             var y = functional.relu(bn1.call(conv1.call(x)));
             y = bn2.call(conv2.call(y));
-            return functional.relu(y + Shortcut(x)).MoveToOuterDisposeScope();
+            return functional.relu(Blocks.Residual(y, Shortcut(x))).MoveToOuterDisposeScope();
         }
 
         private Tensor Shortcut(Tensor x)
