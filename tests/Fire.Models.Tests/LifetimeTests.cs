@@ -80,7 +80,7 @@ public class LifetimeTests
     {
         using var net = TestData.Create("small-cnn", 3, 32);
         net.train();
-        var frozen = net.modules().OfType<TorchSharp.Modules.BatchNorm2d>().First();
+        var frozen = net.modules().OfType<TorchSharp.Modules.BatchNorm>().First();
         frozen.eval();
         var buffers = net.named_buffers().Select(b => (b.name, Value: b.buffer.clone())).ToList();
 
@@ -88,8 +88,8 @@ public class LifetimeTests
 
         Assert.True(net.training);
         Assert.False(frozen.training);
-        Assert.Equal(net.modules().Count(m => m is TorchSharp.Modules.BatchNorm2d) - 1,
-            net.modules().OfType<TorchSharp.Modules.BatchNorm2d>().Count(m => m.training));
+        Assert.Equal(net.modules().Count(m => m is TorchSharp.Modules.BatchNorm) - 1,
+            net.modules().OfType<TorchSharp.Modules.BatchNorm>().Count(m => m.training));
         foreach (var (name, value) in buffers)
             Assert.True(value.equal(net.get_buffer(name)!).all().item<bool>(), $"buffer {name} changed");
     }

@@ -1,3 +1,4 @@
+using Fire.Models.Architectures;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -67,6 +68,6 @@ public sealed class IadGenerator : Module<Tensor, Tensor>
     }
 
     private static Module<Tensor, Tensor> Block(int input, int output, bool relu = true) => relu
-        ? Sequential(Conv2d(input, output, 3, padding: 1), BatchNorm2d(output, momentum: 0.05), ReLU())
-        : Sequential(Conv2d(input, output, 3, padding: 1), BatchNorm2d(output, momentum: 0.05));
+        ? Sequential(Conv2d(input, output, 3, padding: 1), new BatchNorm2dWithHeldScalar(output, momentum: 0.05), ReLU())
+        : Sequential(Conv2d(input, output, 3, padding: 1), new BatchNorm2dWithHeldScalar(output, momentum: 0.05));
 }

@@ -18,7 +18,7 @@ internal static class Blocks
 
     /// <summary>3x3 convolution (padding 1, no bias: batch norm has one), batch norm, ReLU.</summary>
     public static Module<Tensor, Tensor> ConvBnRelu(int input, int output, int stride = 1) =>
-        Sequential(Conv2d(input, output, 3, stride: stride, padding: 1, bias: false), BatchNorm2d(output), ReLU());
+        Sequential(Conv2d(input, output, 3, stride: stride, padding: 1, bias: false), new BatchNorm2dWithHeldScalar(output), ReLU());
 
     /// <summary>Global average pooling to a (N, C) feature vector; works for any spatial size.</summary>
     public static Module<Tensor, Tensor> GlobalAveragePool() => Sequential(AdaptiveAvgPool2d(new long[] { 1, 1 }), Flatten());

@@ -44,9 +44,9 @@ public sealed class PreActResNet18 : LayeredNet
 
         public PreActBlock(int input, int output, int stride) : base(nameof(PreActBlock))
         {
-            bn1 = BatchNorm2d(input);
+            bn1 = new BatchNorm2dWithHeldScalar(input);
             conv1 = Conv2d(input, output, 3, stride: stride, padding: 1, bias: false);
-            bn2 = BatchNorm2d(output);
+            bn2 = new BatchNorm2dWithHeldScalar(output);
             conv2 = Conv2d(output, output, 3, padding: 1, bias: false);
             if (stride != 1 || input != output) shortcut = Sequential(Conv2d(input, output, 1, stride: stride, bias: false));
             RegisterComponents();

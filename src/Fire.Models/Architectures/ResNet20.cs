@@ -41,9 +41,9 @@ public sealed class ResNet20 : LayeredNet
         public BasicBlock(int input, int output, int stride) : base(nameof(BasicBlock))
         {
             conv1 = Conv2d(input, output, 3, stride: stride, padding: 1, bias: false);
-            bn1 = BatchNorm2d(output);
+            bn1 = new BatchNorm2dWithHeldScalar(output);
             conv2 = Conv2d(output, output, 3, padding: 1, bias: false);
-            bn2 = BatchNorm2d(output);
+            bn2 = new BatchNorm2dWithHeldScalar(output);
             this.stride = stride;
             padBefore = (output - input) / 2;
             padAfter = output - input - padBefore;
