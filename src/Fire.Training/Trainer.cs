@@ -10,7 +10,7 @@ namespace Fire.Training;
 /// <summary>
 /// Trains a <see cref="LayeredNet"/> by a <see cref="TrainRecipe"/>: SGD with momentum and weight decay, cosine
 /// schedule per step, cross-entropy. Batches come from a <see cref="BatchLoader"/> (bytes to [0, 1] floats and
-/// augmentation, made on the training thread: see there why), then an optional <see cref="BatchTransform"/>, then the model.
+/// augmentation on the loader's thread), then an optional <see cref="BatchTransform"/>, then the model.
 /// Deterministic for a seed: the loader is seeded by the recipe and the torch generator (dropout, any random layer) is re-seeded at
 /// the start of every epoch from (seed, epoch), so a run resumed at an epoch boundary repeats an uninterrupted one.
 /// </summary>

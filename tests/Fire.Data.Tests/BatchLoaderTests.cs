@@ -80,20 +80,6 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void EachBatchIsMadeWhenTheConsumerAsksForIt()
-    {
-        // A batch made ahead (on another thread) would still hold the old pixels; see BatchLoader on why none is.
-        var data = new ImageDataset("toy/mutable", (byte[])Data.Pixels.Clone(), Data.Labels, Data.ClassNames, 1, 2, 2);
-        using var batches = new BatchLoader(data, 1, shuffle: false, seed: 0).GetEnumerator();
-        Assert.True(batches.MoveNext());
-        Assert.Equal(new[] { 0, 1, 2, 3 }.Select(v => v / 255f), batches.Current.Images);
-        Array.Fill(data.Pixels, (byte)255);
-        var rest = new List<float>();
-        while (batches.MoveNext()) rest.AddRange(batches.Current.Images);
-        Assert.Equal(Enumerable.Repeat(1f, 9 * 4), rest);
-    }
-
-    [Fact]
     public void DropLastSkipsTheShortBatch()
     {
         var loader = new BatchLoader(Data, 4, shuffle: true, seed: 1, dropLast: true);

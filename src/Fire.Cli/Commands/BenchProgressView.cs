@@ -10,22 +10,24 @@ namespace Fire.Cli.Commands;
 /// </summary>
 public static class BenchProgressView
 {
-    public static T Run<T>(IAnsiConsole console, Func<IProgress<BenchmarkProgress>, T> run) =>
-        ProgressDisplay.Run(console,
-            [new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()],
-            (context, redraw) =>
+    public static T Run<T>(IAnsiConsole console, Func<IProgress<BenchmarkProgress>, T> run)
+    {
+        T result = default!;
+        console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
             {
                 var cells = context.AddTask("cells", maxValue: 1);
                 var stage = context.AddTask("starting", maxValue: 1);
                 stage.IsIndeterminate = true;
-                return run(new Updater(console, cells, stage, redraw));
+                result = run(new Updater(console, cells, stage));
             });
+        return result;
+    }
 
-    /// <summary>A new stage (the text before its first ':' changes) or a finished cell draws at once; updates within a stage are throttled.</summary>
-    private sealed class Updater(IAnsiConsole console, ProgressTask cells, ProgressTask stage, Action<bool> redraw) : IProgress<BenchmarkProgress>
+    private sealed class Updater(IAnsiConsole console, ProgressTask cells, ProgressTask stage) : IProgress<BenchmarkProgress>
     {
-        private string? _phase;
-
         public void Report(BenchmarkProgress p)
         {
             cells.MaxValue = Math.Max(1, p.Total);
@@ -33,9 +35,6 @@ public static class BenchProgressView
             cells.Description = $"cells {p.Done}/{p.Total} ({p.Reused} reused)  ETA {(p.Eta is { } eta ? eta.ToString(@"hh\:mm\:ss") : "--:--:--")}";
             stage.Description = Markup.Escape(p.Current is null ? p.Stage : $"{p.Current}: {p.Stage}");
             if (p.Finished is { } finished) console.MarkupLine(Describe(finished));
-            string phase = $"{p.Current} {p.Stage.Split(':')[0]}";
-            redraw(p.Finished is not null || phase != _phase);
-            _phase = phase;
         }
 
         private static string Describe(CellResult r)

@@ -1,21 +1,16 @@
 using System.Collections;
+using System.Collections.Concurrent;
 
 namespace Fire.Data;
 
 /// <summary>
 /// Float batches from a data set, one epoch per enumeration. The order (when shuffled) and each sample's augmentation
 /// come from the seed mixed with the epoch number, so every epoch differs and any epoch can be reproduced
-/// (set <see cref="Epoch"/> to resume).
-/// <para>Each batch is made on the enumerating thread when it is asked for, never ahead on another thread. TorchSharp
-/// hands libtorch temporary <c>Scalar</c>s (its own <c>BatchNorm</c> and optimizers do, and so does any
-/// <c>tensor * 2.0</c>) whose finalizer frees the native value; a garbage collection started by another thread's
-/// allocation while the training thread waits in such a libtorch call can free the value mid-call (seen as "argument
-/// alpha must not be a floating point number" after ~4,000 steps). A collection started by the training thread's own
-/// allocation cannot fall inside a libtorch call. Making a batch takes about 2% of a small-CNN training step
-/// (docs/benchmarks.md), so prefetching on a second thread bought little.</para>
+/// (set <see cref="Epoch"/> to resume). A background task prepares up to two batches ahead of the consumer.
 /// </summary>
 public sealed class BatchLoader : IEnumerable<ImageBatch>
 {
+    const int PrefetchDepth = 2;
     readonly bool shuffle;
     readonly bool dropLast;
     readonly int seed;
@@ -71,11 +66,37 @@ public sealed class BatchLoader : IEnumerable<ImageBatch>
 
     IEnumerator<ImageBatch> Run(int epoch)
     {
-        var order = Order(epoch);
-        for (int batch = 0; batch < BatchesPerEpoch; batch++)
+        using var queue = new BlockingCollection<ImageBatch>(PrefetchDepth);
+        using var stop = new CancellationTokenSource();
+        var producer = Task.Run(() => Produce(epoch, queue, stop.Token));
+        try
         {
-            int start = batch * BatchSize;
-            yield return MakeBatch(order.AsSpan(start, Math.Min(BatchSize, order.Length - start)), epoch);
+            foreach (var batch in queue.GetConsumingEnumerable()) yield return batch;
+            producer.GetAwaiter().GetResult(); // a failure while preparing batches surfaces here
+        }
+        finally
+        {
+            stop.Cancel(); // the consumer stopped early: let the producer end
+            try { producer.Wait(); }
+            catch (AggregateException) { } // cancelled, or already rethrown above
+        }
+    }
+
+    void Produce(int epoch, BlockingCollection<ImageBatch> queue, CancellationToken stop)
+    {
+        try
+        {
+            var order = Order(epoch);
+            for (int batch = 0; batch < BatchesPerEpoch; batch++)
+            {
+                int start = batch * BatchSize;
+                var indices = order.AsSpan(start, Math.Min(BatchSize, order.Length - start));
+                queue.Add(MakeBatch(indices, epoch), stop);
+            }
+        }
+        finally
+        {
+            queue.CompleteAdding();
         }
     }
 

@@ -9,11 +9,7 @@ internal static class Blocks
 {
     private static readonly Scalar One = 1.ToScalar();
 
-    /// <summary>
-    /// y + x, with an alpha Scalar the process holds. TorchSharp's <c>y + x</c> passes libtorch a temporary Scalar (alpha = 1)
-    /// whose finalizer frees it; with inference on several threads, a collection another thread starts can free it while
-    /// libtorch still reads it. A static Scalar is never finalized.
-    /// </summary>
+    /// <summary>y + x with an alpha Scalar the process holds, not a temporary one (see <see cref="BatchNorm2dWithHeldScalar"/>).</summary>
     public static Tensor Residual(Tensor y, Tensor x) => y.add(x, One);
 
     /// <summary>3x3 convolution (padding 1, no bias: batch norm has one), batch norm, ReLU.</summary>
