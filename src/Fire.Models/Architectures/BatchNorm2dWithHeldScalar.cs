@@ -12,8 +12,6 @@ namespace Fire.Models.Architectures;
 /// </summary>
 public sealed class BatchNorm2dWithHeldScalar : TorchSharp.Modules.BatchNorm
 {
-    private static readonly Scalar One = 1L.ToScalar();
-
     public BatchNorm2dWithHeldScalar(long features, double eps = 1e-5, double momentum = 0.1)
         : base(features, eps, momentum, affine: true, track_running_stats: true, device: null, dtype: null, name: "BatchNorm2d")
     {
@@ -27,7 +25,7 @@ public sealed class BatchNorm2dWithHeldScalar : TorchSharp.Modules.BatchNorm
     public override Tensor forward(Tensor input)
     {
         ValidateInputDimensions(input);
-        if (training) num_batches_tracked!.add_(One, One);
+        if (training) num_batches_tracked!.add_(Blocks.One, Blocks.One);
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, momentum!.Value, eps);
     }
 }
