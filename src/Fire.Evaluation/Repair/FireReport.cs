@@ -74,7 +74,7 @@ public static class FireReport
         md.AppendLine("  (per fold, its fold direction) and guarded on the clean drop of both; the second is kept only if it raises the held-out score by more");
         md.AppendLine("  than the tie tolerance. Each layer keeps its own direction from the undefended model's activations.");
         md.AppendLine("- **Targets** (the issue's), at k = 100 for BadNets and Blended: PA within 10 points of the undefended CA, ASR at most 5%, CA drop at most");
-        md.AppendLine("  1 point; latency overhead at most 5% at batch 1. Marked per row: ✓ met, ✗ missed.");
+        md.AppendLine("  1 point; latency overhead at most 5% at batch 1. Marked per row and variant (unpaired, paired): ✓ met, ✗ missed.");
         md.AppendLine();
     }
 
@@ -119,14 +119,21 @@ public static class FireReport
     private static BackdoorMetrics? At(Row row, string variant, int k) =>
         row.Variants.TryGetValue(variant, out var result) ? result.Streaming.FirstOrDefault(p => p.Observed == k)?.Metrics : null;
 
+    /// <summary>The targets at k = 100, marked for each variant the row has (unpaired and paired alike).</summary>
     private static string Targets(Row row)
     {
-        if (row.Attack is not ("badnets" or "blended") || At(row, Unpaired, 100) is not { } m) return "";
-        var undefended = row.Variants[Unpaired].Undefended;
-        bool pa = undefended.CleanAccuracy - m.PoisonedAccuracy <= 0.10;
-        bool asr = m.AttackSuccessRate <= 0.05;
-        bool ca = undefended.CleanAccuracy - m.CleanAccuracy <= 0.01;
-        return $"PA {Mark(pa)} ASR {Mark(asr)} CA {Mark(ca)}";
+        if (row.Attack is not ("badnets" or "blended")) return "";
+        var marks = new List<string>();
+        foreach (string variant in new[] { Unpaired, Paired })
+        {
+            if (At(row, variant, 100) is not { } m) continue;
+            var undefended = row.Variants[variant].Undefended;
+            bool pa = undefended.CleanAccuracy - m.PoisonedAccuracy <= 0.10;
+            bool asr = m.AttackSuccessRate <= 0.05;
+            bool ca = undefended.CleanAccuracy - m.CleanAccuracy <= 0.01;
+            marks.Add($"{variant}: PA {Mark(pa)} ASR {Mark(asr)} CA {Mark(ca)}");
+        }
+        return string.Join("; ", marks);
     }
 
     private static void AppendLatency(StringBuilder md, IReadOnlyList<Section> sections)

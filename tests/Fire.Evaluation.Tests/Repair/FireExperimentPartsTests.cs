@@ -68,10 +68,14 @@ public class FireExperimentPartsTests
         var good = new BackdoorMetrics(0.895, 0.02, 0.85);
         var result = new FireExperimentResult("toy/test", 0, 100, false, undefended, good, "conv2: gated, alpha 1", null,
             [new StreamingPoint(10, new BackdoorMetrics(0.9, 0.3, 0.6), "p", 0), new StreamingPoint(100, good, "p", 0)], null, null);
-        var section = new FireReport.Section("toy", "small-cnn", "1 epoch", [new FireReport.Row("badnets", new Dictionary<string, FireExperimentResult> { [FireReport.Unpaired] = result }, CleanModelPa: 0.877)]);
+        var leaky = new BackdoorMetrics(0.90, 0.08, 0.79); // ASR above 5% and PA 11 points below the undefended CA
+        var paired = result with { Paired = true, Defended = leaky, Streaming = [new StreamingPoint(100, leaky, "p", 0)] };
+        var variants = new Dictionary<string, FireExperimentResult> { [FireReport.Unpaired] = result, [FireReport.Paired] = paired };
+        var section = new FireReport.Section("toy", "small-cnn", "1 epoch", [new FireReport.Row("badnets", variants, CleanModelPa: 0.877)]);
         string md = FireReport.Markdown("fire defend-report --datasets toy", [section], []);
         Assert.Contains("fire defend-report --datasets toy", md);
-        Assert.Contains("| badnets | 90.0 / 100.0 / 0.0 | 87.7 | 90.0 / 30.0 / 60.0 | 89.5 / 2.0 / 85.0 | - | - | conv2: gated, alpha 1 | PA ✓ ASR ✓ CA ✓ |", md);
+        Assert.Contains("| badnets | 90.0 / 100.0 / 0.0 | 87.7 | 90.0 / 30.0 / 60.0 | 89.5 / 2.0 / 85.0 | - | 90.0 / 8.0 / 79.0 | conv2: gated, alpha 1 |"
+            + " unpaired: PA ✓ ASR ✓ CA ✓; paired: PA ✗ ASR ✗ CA ✓ |", md);
 
         string folder = Directory.CreateTempSubdirectory("fire-plots-").FullName;
         try
