@@ -19,6 +19,8 @@ public static class FireReport
 
     public const string Unpaired = "unpaired", Paired = "paired", Augmented = "unpaired + augmentation";
     public static readonly int[] ReportedK = [10, 100];
+    /// <summary>The variants each section's table shows, and marks the targets for.</summary>
+    private static readonly string[] TableVariants = [Unpaired, Paired];
 
     public static string Markdown(string commandLine, IReadOnlyList<Section> sections, IReadOnlyList<string> plots)
     {
@@ -89,10 +91,9 @@ public static class FireReport
         md.AppendLine("strong blend, SIG's stripes). A reference for PA, not a bound: a backdoored model can see past its own trigger better, so a");
         md.AppendLine("repair may exceed it. Then FIRE with k observed poisoned samples.");
         md.AppendLine();
-        var variants = new[] { Unpaired, Paired };
         var header = new StringBuilder("| attack | undefended | clean-model PA |");
         var rule = new StringBuilder("|---|---|---|");
-        foreach (var variant in variants)
+        foreach (var variant in TableVariants)
         foreach (int k in ReportedK)
         {
             header.Append($" {variant} k={k} |");
@@ -106,7 +107,7 @@ public static class FireReport
         {
             var reference = row.Variants.Values.First();
             var line = new StringBuilder($"| {row.Attack} | {Figures(reference.Undefended)} | {(row.CleanModelPa is double c ? Invariant($"{100 * c:F1}") : "-")} |");
-            foreach (var variant in variants)
+            foreach (var variant in TableVariants)
             foreach (int k in ReportedK)
                 line.Append($" {(At(row, variant, k) is { } m ? Figures(m) : "-")} |");
             line.Append($" {(row.Variants.TryGetValue(Unpaired, out var main) ? Escape(main.Plan) : "-")} |");
@@ -124,7 +125,7 @@ public static class FireReport
     {
         if (row.Attack is not ("badnets" or "blended")) return "";
         var marks = new List<string>();
-        foreach (string variant in new[] { Unpaired, Paired })
+        foreach (string variant in TableVariants)
         {
             if (At(row, variant, 100) is not { } m) continue;
             var undefended = row.Variants[variant].Undefended;
