@@ -101,16 +101,19 @@ internal static class RepairSelector
             var (contributions, activations) = observed.SampleVectors(model, layer, options);
             var cleanMeans = clean.Means[layer];
             var cleanMean = cleanMeans.Mean();
-            (TriggerDirection, CleanScoreStatistics) Fitted(float[] beta)
+            // The gate's statistics see only the poisoned samples the direction was fitted on.
+            (TriggerDirection, CleanScoreStatistics) Fitted(float[] beta, FloatBatch poisonedFit)
             {
                 var direction = new TriggerDirection(layer, beta, cleanMean);
-                return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile));
+                return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile, poisonedFit));
             }
-            var foldMeans = Enumerable.Range(0, foldCount)
-                .Select(f => FoldMean(contributions, Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f))).ToArray();
+            var foldFits = Enumerable.Range(0, foldCount)
+                .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f).ToArray()).ToArray();
+            var foldMeans = foldFits.Select(rows => FoldMean(contributions, rows)).ToArray();
+            var foldActivations = foldFits.Select(rows => BatchOps.Rows(activations, rows)).ToArray();
             var fit = fits[layerIndex] = new LayerFit(layerIndex, densities.ToDictionary(density => density, density => new DensityFit(
-                Fitted(observed.Beta(layer, clean, density)),
-                foldMeans.Select(m => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans))).ToArray())));
+                Fitted(observed.Beta(layer, clean, density), activations),
+                foldMeans.Select((m, f) => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans), foldActivations[f])).ToArray())));
 
             var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
             for (int f = 0; f < foldCount; f++)

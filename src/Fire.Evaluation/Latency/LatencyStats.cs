@@ -1,4 +1,4 @@
-using Fire.Defenses.Baselines;
+using Fire.Defenses;
 
 namespace Fire.Evaluation.Latency;
 

@@ -71,7 +71,8 @@ public static class FireReport
         md.AppendLine("  non-target labels plus two standard deviations (at least one sample); candidates that cost more than 1 point of held-out clean");
         md.AppendLine("  accuracy are rejected; the best score wins, ties");
         md.AppendLine("  (within 2% of the samples) going to the smaller clean drop (a negative drop counts as none), gated before ungated, projection before");
-        md.AppendLine("  translation, sparse before dense, smaller alpha, shallower layer. Gate threshold: the 0.99 quantile of clean scores along the direction.");
+        md.AppendLine("  translation, sparse before dense, smaller alpha, shallower layer. Gate threshold: the lower of the 0.99 quantile of clean scores along the direction");
+        md.AppendLine("  and the 0.01 quantile of the scores of the observed poisoned samples the direction was fitted on.");
         md.AppendLine("- **Stacking** (`--max-layers 2`; off by default): the same choice again over the other layers, each candidate scored with the first repair applied too");
         md.AppendLine("  (per fold, its fold direction) and guarded on the clean drop of both; the second is kept only if it raises the held-out score by more");
         md.AppendLine("  than the tie tolerance. Each layer keeps its own direction from the undefended model's activations.");

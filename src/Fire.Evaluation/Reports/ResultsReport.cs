@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Fire.Defenses.Baselines;
+using Fire.Defenses;
 using Fire.Evaluation.Benchmark;
 using Fire.Evaluation.Plots;
 

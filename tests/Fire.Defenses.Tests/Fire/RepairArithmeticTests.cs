@@ -32,6 +32,33 @@ public class RepairArithmeticTests
         Assert.Equal(MathF.Sqrt(2f), Clean.Std, 5);
         Assert.Equal(3.6f, Clean.Threshold, 5);
         Assert.Equal(4f, CleanScoreStatistics.FromScores([4, 0], 1f).Threshold);
+        Assert.Null(Clean.PoisonedFloor);
+    }
+
+    [Fact]
+    public void GateThresholdFallsToThePoisonedFloorOnlyWhenTheScoresOverlap()
+    {
+        // Poisoned 0.1-quantile: 4 + 0.1 x 10 = 5 lies above the clean 3.6, so the clean quantile stays the threshold.
+        var apart = CleanScoreStatistics.FromScores([0, 1, 2, 3, 4], 0.9f, [14, 4]);
+        Assert.Equal(3.6f, apart.Threshold, 5);
+        Assert.Equal(5f, apart.PoisonedFloor!.Value, 5);
+        // 1 + 0.1 x 10 = 2: a poisoned sample in the clean tail (score 3) now opens the gate; the projection level stays the clean mean.
+        var overlapping = CleanScoreStatistics.FromScores([0, 1, 2, 3, 4], 0.9f, [1, 11]);
+        Assert.Equal(2f, overlapping.Threshold, 5);
+        Assert.Equal(2f, overlapping.Mean);
+        var h = new[] { 4f, 0f };
+        Assert.True(new LayerRepair(Direction, overlapping, RepairMode.GatedProjection, 1f).Repair(h, out float score));
+        Assert.Equal(3f, score);
+        Assert.Equal(new[] { 3f, 0f }, h);
+        Assert.False(new LayerRepair(Direction, apart, RepairMode.GatedProjection, 1f).Repair([4f, 0f], out _));
+    }
+
+    [Fact]
+    public void ScoreStatisticsRejectActivationsOfAnotherSize()
+    {
+        var clean = new FloatBatch(new float[4], [2, 2]);
+        var error = Assert.Throws<ArgumentException>(() => CleanScoreStatistics.Measure(Direction, clean, 0.9f, new FloatBatch(new float[3], [1, 3])));
+        Assert.Contains("poisoned activations have 3 values per sample", error.Message);
     }
 
     [Fact]

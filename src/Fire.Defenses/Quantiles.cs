@@ -1,4 +1,4 @@
-namespace Fire.Defenses.Baselines;
+namespace Fire.Defenses;
 
 /// <summary>Sample quantiles with linear interpolation between order statistics (NumPy's default, Hyndman-Fan type 7).</summary>
 public static class Quantiles
