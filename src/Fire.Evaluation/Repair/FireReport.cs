@@ -187,8 +187,10 @@ public static class FireReport
         md.AppendLine("  latent shifts are less aligned with one mean direction: expect weaker, less stable repair there, and compare k = 10 with k = 100.");
         md.AppendLine("- **SIG is clean-label**: its poisoned training images keep their (target) labels, so the model links the sinusoid to the target's features");
         md.AppendLine("  rather than to a separate shortcut; the shift can be entangled with genuine target-class features, which a gate cannot tell apart.");
-        md.AppendLine("- **Gating** keeps clean inputs untouched (only about 1% of clean inputs exceed the 0.99 clean quantile), which is why CA barely moves");
-        md.AppendLine("  whenever a gated mode is chosen; ungated translation moves every input and is chosen only when the clean guard allows it.");
+        md.AppendLine("- **Gating** keeps most clean inputs untouched (about 1% of them exceed the 0.99 clean quantile), which is why CA barely moves");
+        md.AppendLine("  whenever a gated mode is chosen; ungated translation moves every input and is chosen only when the clean guard allows it. Where the");
+        md.AppendLine("  observed poisoned samples reach into the clean tail, the threshold drops to their 0.01 quantile and opens for more clean inputs:");
+        md.AppendLine("  a gate calibrated on clean scores alone let those weaker triggered samples through (GTSRB Blended, 20 epochs, paired: ASR 9.1%).");
         md.AppendLine("- **Why the choice weighs confidence.** Moving a latent off the target is easy at almost any layer; restoring its class is not:");
         md.AppendLine("  deep in the network a full-image trigger has already replaced the class evidence, and a repair there lands where no class is sure.");
         md.AppendLine("  Unpaired, the defender cannot check the class, so the held-out repair counts each sample by its repaired confidence; a bare");
