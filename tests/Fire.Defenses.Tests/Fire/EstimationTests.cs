@@ -77,6 +77,21 @@ public class EstimationTests
         Assert.EndsWith("sparse direction", repair.ToString());
     }
 
+    [Fact]
+    public void TheGateFloorFollowsEveryObservedSample()
+    {
+        var options = new FireOptions { FixedPlan = [new RepairSpec("features", RepairMode.GatedProjection, 1f)] };
+        using var guard = Guard(options);
+        // beta (3, 0), unit (1, 0): poisoned scores 2 and 4, floor = their 0.01 quantile 2 + 0.01 x 2; every clean score is 0.
+        guard.Observe(ToyLayeredModel.Batch([3f, 1f], [5f, 1f]));
+        var scores = guard.Plan.Repairs[0].CleanScores;
+        Assert.Equal(2.02f, scores.PoisonedFloor!.Value, 5);
+        Assert.Equal(0f, scores.Threshold);
+        // A third, weaker sample (score 0.5 along the new beta (2.1667, 0)): floor 0.5 + 0.02 x 1.5.
+        guard.Observe(ToyLayeredModel.Batch([1.5f, 1f]));
+        Assert.Equal(0.53f, guard.Plan.Repairs[0].CleanScores.PoisonedFloor!.Value, 5);
+    }
+
     private static RunningMean Mean(params float[][] rows)
     {
         var mean = new RunningMean(rows[0].Length);
