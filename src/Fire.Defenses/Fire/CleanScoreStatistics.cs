@@ -10,6 +10,9 @@ namespace Fire.Defenses.LatentRepair;
 /// quantile of theirs (<see cref="PoisonedFloor"/>), so that it opens for all but about that share of them too.
 /// The clean quantile alone let a trigger's weaker samples (scores in the clean tail) pass unrepaired: measured on
 /// GTSRB Blended, where the gate let 9.1% ASR through against 4.6% for the ungated projection (docs/fire-20-epochs.md).
+/// Callers pass only the samples the backdoor captured (predicted as the target): a flagged sample the trigger failed
+/// on scores near the clean mean and would open the gate for half the clean inputs (measured: CIFAR-10 IAD, paired,
+/// where that cost every fc1 gate the clean guard and the choice fell to a worse layer, ASR 34%).
 /// </summary>
 public sealed record CleanScoreStatistics(float Mean, float Std, float Threshold, float Quantile, int Count, float? PoisonedFloor = null)
 {

@@ -181,12 +181,13 @@ public sealed class FireGuard : IRuntimeDefense
 
     /// <summary>
     /// A repair from the running means: the direction of all observed samples, score statistics of the clean fit part and
-    /// of the observed samples (one pass of the layer's head over them, so an update costs O(k) head passes).
+    /// of the captured observed samples (one pass of the layer's head over them, so an update costs O(k) head passes).
     /// </summary>
     private LayerRepair BuildRepair(CleanReference clean, string layer, RepairMode mode, float alpha, DirectionDensity density)
     {
         var direction = new TriggerDirection(layer, _observed.Beta(layer, clean, density), clean.Means[layer].Mean());
-        var poisoned = ModelRunner.Activations(Model, BatchOps.Stack(_observed.Poisoned, _observed.SampleShape), layer, Options.BatchSize);
+        var captured = _observed.CapturedRows().Select(i => _observed.Poisoned[i]).ToList();
+        var poisoned = ModelRunner.Activations(Model, BatchOps.Stack(captured, _observed.SampleShape), layer, Options.BatchSize);
         var stats = CleanScoreStatistics.Measure(direction, clean.FitActivations(Model, layer, Options.BatchSize), Options.GateQuantile, poisoned);
         return new LayerRepair(direction, stats, mode, alpha, density);
     }

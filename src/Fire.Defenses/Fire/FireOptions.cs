@@ -17,7 +17,7 @@ public sealed record FireOptions
     public IReadOnlyList<DirectionDensity> Densities { get; init; } = DirectionDensities.All;
     /// <summary>When set, these repairs are used as they are (several layers at once allowed) and nothing is chosen.</summary>
     public IReadOnlyList<RepairSpec>? FixedPlan { get; init; }
-    /// <summary>Gate threshold: the lower of this quantile of the clean reference scores along the direction and 1 minus it of the observed poisoned samples' scores.</summary>
+    /// <summary>Gate threshold: the lower of this quantile of the clean reference scores along the direction and 1 minus it of the scores of the observed samples the model predicts as the target.</summary>
     public float GateQuantile { get; init; } = 0.99f;
     /// <summary>The automatic choice rejects candidates that cost more held-out clean accuracy than this (0.01 = 1 point).</summary>
     public double MaxCleanAccuracyDrop { get; init; } = 0.01;

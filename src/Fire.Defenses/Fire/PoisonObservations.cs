@@ -95,6 +95,13 @@ internal sealed class PoisonObservations
         ? -1
         : PoisonedPredictions.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
 
+    /// <summary>The samples the backdoor captured: those the undefended model predicts as the estimated target.</summary>
+    public int[] CapturedRows()
+    {
+        int target = EstimatedTarget();
+        return Enumerable.Range(0, Count).Where(i => PoisonedPredictions[i] == target).ToArray();
+    }
+
     /// <summary>
     /// Per-sample vectors at one layer for cross-validation: what each sample adds to the direction (unpaired: its
     /// activation averaged with its augmented copies; paired: its difference) and its plain poisoned activation.

@@ -54,6 +54,7 @@ internal static class RepairSelector
         bool Repaired(int sample, int prediction) => paired ? prediction == observed.OriginalPredictions[sample] : prediction != target;
         // Paired repair is checked against each sample's own class, so needs no class-share cap.
         var caps = paired ? null : ClassShareCaps.FromLabels(clean.FitLabels.Concat(clean.HoldoutLabels), target, model.ClassCount, count);
+        var captured = observed.CapturedRows().ToHashSet();
         var poisoned = BatchOps.Stack(observed.Poisoned, observed.SampleShape);
         var unrepaired = ModelRunner.Predict(model, poisoned, options.BatchSize);
         var (unrepairedRate, unrepairedScore) = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
@@ -101,19 +102,19 @@ internal static class RepairSelector
             var (contributions, activations) = observed.SampleVectors(model, layer, options);
             var cleanMeans = clean.Means[layer];
             var cleanMean = cleanMeans.Mean();
-            // The gate's statistics see only the poisoned samples the direction was fitted on.
-            (TriggerDirection, CleanScoreStatistics) Fitted(float[] beta, FloatBatch poisonedFit)
+            // The gate's floor sees only the captured samples among those the direction was fitted on.
+            (TriggerDirection, CleanScoreStatistics) Fitted(float[] beta, IEnumerable<int> fitRows)
             {
                 var direction = new TriggerDirection(layer, beta, cleanMean);
-                return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile, poisonedFit));
+                var floorRows = fitRows.Where(captured.Contains).ToArray();
+                return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile, BatchOps.Rows(activations, floorRows)));
             }
             var foldFits = Enumerable.Range(0, foldCount)
                 .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f).ToArray()).ToArray();
             var foldMeans = foldFits.Select(rows => FoldMean(contributions, rows)).ToArray();
-            var foldActivations = foldFits.Select(rows => BatchOps.Rows(activations, rows)).ToArray();
             var fit = fits[layerIndex] = new LayerFit(layerIndex, densities.ToDictionary(density => density, density => new DensityFit(
-                Fitted(observed.Beta(layer, clean, density), activations),
-                foldMeans.Select((m, f) => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans), foldActivations[f])).ToArray())));
+                Fitted(observed.Beta(layer, clean, density), Enumerable.Range(0, count)),
+                foldMeans.Select((m, f) => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans), foldFits[f])).ToArray())));
 
             var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
             for (int f = 0; f < foldCount; f++)

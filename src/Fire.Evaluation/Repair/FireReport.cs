@@ -72,7 +72,7 @@ public static class FireReport
         md.AppendLine("  accuracy are rejected; the best score wins, ties");
         md.AppendLine("  (within 2% of the samples) going to the smaller clean drop (a negative drop counts as none), gated before ungated, projection before");
         md.AppendLine("  translation, sparse before dense, smaller alpha, shallower layer. Gate threshold: the lower of the 0.99 quantile of clean scores along the direction");
-        md.AppendLine("  and the 0.01 quantile of the scores of the observed poisoned samples the direction was fitted on.");
+        md.AppendLine("  and the 0.01 quantile of the scores of the observed samples the direction was fitted on that the model predicts as the target.");
         md.AppendLine("- **Stacking** (`--max-layers 2`; off by default): the same choice again over the other layers, each candidate scored with the first repair applied too");
         md.AppendLine("  (per fold, its fold direction) and guarded on the clean drop of both; the second is kept only if it raises the held-out score by more");
         md.AppendLine("  than the tie tolerance. Each layer keeps its own direction from the undefended model's activations.");
@@ -189,7 +189,7 @@ public static class FireReport
         md.AppendLine("  rather than to a separate shortcut; the shift can be entangled with genuine target-class features, which a gate cannot tell apart.");
         md.AppendLine("- **Gating** keeps most clean inputs untouched (about 1% of them exceed the 0.99 clean quantile), which is why CA barely moves");
         md.AppendLine("  whenever a gated mode is chosen; ungated translation moves every input and is chosen only when the clean guard allows it. Where the");
-        md.AppendLine("  observed poisoned samples reach into the clean tail, the threshold drops to their 0.01 quantile and opens for more clean inputs:");
+        md.AppendLine("  observed samples the backdoor captured reach into the clean tail, the threshold drops to their 0.01 quantile and opens for more clean inputs:");
         md.AppendLine("  a gate calibrated on clean scores alone let those weaker triggered samples through (GTSRB Blended, 20 epochs, paired: ASR 9.1%).");
         md.AppendLine("- **Why the choice weighs confidence.** Moving a latent off the target is easy at almost any layer; restoring its class is not:");
         md.AppendLine("  deep in the network a full-image trigger has already replaced the class evidence, and a repair there lands where no class is sure.");

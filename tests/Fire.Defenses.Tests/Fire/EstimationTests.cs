@@ -78,7 +78,7 @@ public class EstimationTests
     }
 
     [Fact]
-    public void TheGateFloorFollowsEveryObservedSample()
+    public void TheGateFloorFollowsEveryCapturedSample()
     {
         var options = new FireOptions { FixedPlan = [new RepairSpec("features", RepairMode.GatedProjection, 1f)] };
         using var guard = Guard(options);
@@ -90,6 +90,13 @@ public class EstimationTests
         // A third, weaker sample (score 0.5 along the new beta (2.1667, 0)): floor 0.5 + 0.02 x 1.5.
         guard.Observe(ToyLayeredModel.Batch([1.5f, 1f]));
         Assert.Equal(0.53f, guard.Plan.Repairs[0].CleanScores.PoisonedFloor!.Value, 5);
+
+        // A sample the backdoor did not capture (predicted 1, not the target 0) joins the direction, beta (2, 0), but not
+        // the floor: captured scores 2, 4 and 3 give 2 + 0.02 x 1; with its score -1 the floor would drop below -0.9.
+        using var partly = Guard(options);
+        partly.Observe(ToyLayeredModel.Batch([3f, 1f], [5f, 1f], [0f, 2f], [4f, 0f]));
+        Assert.Equal(new[] { 2f, 0f }, partly.Direction("features").Beta);
+        Assert.Equal(2.02f, partly.Plan.Repairs[0].CleanScores.PoisonedFloor!.Value, 5);
     }
 
     private static RunningMean Mean(params float[][] rows)
