@@ -102,19 +102,21 @@ internal static class RepairSelector
             var (contributions, activations) = observed.SampleVectors(model, layer, options);
             var cleanMeans = clean.Means[layer];
             var cleanMean = cleanMeans.Mean();
-            // The gate's floor sees only the captured samples among those the direction was fitted on.
-            (TriggerDirection, CleanScoreStatistics) Fitted(float[] beta, IEnumerable<int> fitRows)
+            (TriggerDirection, CleanScoreStatistics) Fitted(float[] beta, FloatBatch floorActivations)
             {
                 var direction = new TriggerDirection(layer, beta, cleanMean);
-                var floorRows = fitRows.Where(captured.Contains).ToArray();
-                return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile, BatchOps.Rows(activations, floorRows)));
+                return (direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile, floorActivations));
             }
             var foldFits = Enumerable.Range(0, foldCount)
                 .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f).ToArray()).ToArray();
             var foldMeans = foldFits.Select(rows => FoldMean(contributions, rows)).ToArray();
+            // The gate's floor sees only the captured samples among those the direction was fitted on (the same rows for every density).
+            FloatBatch Floor(IEnumerable<int> fitRows) => BatchOps.Rows(activations, fitRows.Where(captured.Contains).ToArray());
+            var deployedFloor = Floor(Enumerable.Range(0, count));
+            var foldFloors = foldFits.Select(Floor).ToArray();
             var fit = fits[layerIndex] = new LayerFit(layerIndex, densities.ToDictionary(density => density, density => new DensityFit(
-                Fitted(observed.Beta(layer, clean, density), Enumerable.Range(0, count)),
-                foldMeans.Select((m, f) => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans), foldFits[f])).ToArray())));
+                Fitted(observed.Beta(layer, clean, density), deployedFloor),
+                foldMeans.Select((m, f) => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans), foldFloors[f])).ToArray())));
 
             var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
             for (int f = 0; f < foldCount; f++)
