@@ -9,11 +9,17 @@ namespace Fire.Evaluation.Repair;
 public static class FireReport
 {
     /// <summary>
-    /// One attack on one model: the experiments run on it (keyed by variant name, e.g. "unpaired"), and the clean-model PA:
-    /// the accuracy of a clean model (same recipe) on the triggered test images, how much of the class the trigger leaves
-    /// to a model that never learnt it. A reference, not a bound: a backdoored model can see past its own trigger better.
+    /// One attack on one model: the experiments run on it (keyed by variant name, e.g. "unpaired"), and the clean model's
+    /// figures on the same triggered test images (<see cref="CleanModelFigures"/>).
     /// </summary>
-    public sealed record Row(string Attack, IReadOnlyDictionary<string, FireExperimentResult> Variants, double? CleanModelPa = null);
+    public sealed record Row(string Attack, IReadOnlyDictionary<string, FireExperimentResult> Variants, CleanModelFigures? CleanModel = null);
+
+    /// <summary>
+    /// A clean model of the same recipe on the triggered test images: its ASR is the share the trigger sends to the target
+    /// without any backdoor, its PA how much of the class the trigger leaves to a model that never learnt it. References, not
+    /// bounds: a backdoored model can see past its own trigger better, so a repair may do better than either.
+    /// </summary>
+    public sealed record CleanModelFigures(double AttackSuccessRate, double PoisonedAccuracy);
 
     public sealed record Section(string Dataset, string Model, string Recipe, IReadOnlyList<Row> Rows);
 
@@ -77,7 +83,9 @@ public static class FireReport
         md.AppendLine("  (per fold, its fold direction) and guarded on the clean drop of both; the second is kept only if it raises the held-out score by more");
         md.AppendLine("  than the tie tolerance. Each layer keeps its own direction from the undefended model's activations.");
         md.AppendLine("- **Targets** (the issue's), at k = 100 for BadNets and Blended: PA within 10 points of the undefended CA, ASR at most 5%, CA drop at most");
-        md.AppendLine("  1 point; latency overhead at most 5% at batch 1. Marked per row and variant (unpaired, paired): ✓ met, ✗ missed.");
+        md.AppendLine("  1 point; latency overhead at most 5% at batch 1. Marked per row and variant (unpaired, paired): ✓ met, ✗ missed;");
+        md.AppendLine("  ✗† missed where the clean model of the same recipe misses that bound too (its ASR above 5%, or its PA more than 10 points below");
+        md.AppendLine("  the undefended CA): the trigger alone, with no backdoor to repair, does that much.");
         md.AppendLine();
     }
 
@@ -87,12 +95,12 @@ public static class FireReport
         md.AppendLine();
         md.AppendLine($"Backdoored models: {section.Recipe}.");
         md.AppendLine();
-        md.AppendLine("CA / ASR / PA in %. Undefended first; then *clean-model PA*, a clean model of the same recipe on the triggered test images (whole");
-        md.AppendLine("test split): how much of the class a trigger leaves to a model that never learnt it, low where the trigger hides the image (a");
-        md.AppendLine("strong blend, SIG's stripes). A reference for PA, not a bound: a backdoored model can see past its own trigger better, so a");
-        md.AppendLine("repair may exceed it. Then FIRE with k observed poisoned samples.");
+        md.AppendLine("CA / ASR / PA in %. Undefended first; then *clean-model ASR / PA*, a clean model of the same recipe on the triggered test images");
+        md.AppendLine("(whole test split): the share a trigger sends to the target with no backdoor at all, and how much of the class it leaves to a");
+        md.AppendLine("model that never learnt it, low where the trigger hides the image (a strong blend, SIG's stripes). References, not bounds: a");
+        md.AppendLine("backdoored model can see past its own trigger better, so a repair may do better. Then FIRE with k observed poisoned samples.");
         md.AppendLine();
-        var header = new StringBuilder("| attack | undefended | clean-model PA |");
+        var header = new StringBuilder("| attack | undefended | clean-model ASR / PA |");
         var rule = new StringBuilder("|---|---|---|");
         foreach (var variant in TableVariants)
         foreach (int k in ReportedK)
@@ -107,7 +115,7 @@ public static class FireReport
         foreach (var row in section.Rows)
         {
             var reference = row.Variants.Values.First();
-            var line = new StringBuilder($"| {row.Attack} | {Figures(reference.Undefended)} | {(row.CleanModelPa is double c ? Invariant($"{100 * c:F1}") : "-")} |");
+            var line = new StringBuilder($"| {row.Attack} | {Figures(reference.Undefended)} | {(row.CleanModel is { } c ? Invariant($"{100 * c.AttackSuccessRate:F1} / {100 * c.PoisonedAccuracy:F1}") : "-")} |");
             foreach (var variant in TableVariants)
             foreach (int k in ReportedK)
                 line.Append($" {(At(row, variant, k) is { } m ? Figures(m) : "-")} |");
@@ -130,10 +138,12 @@ public static class FireReport
         {
             if (At(row, variant, 100) is not { } m) continue;
             var undefended = row.Variants[variant].Undefended;
-            bool pa = undefended.CleanAccuracy - m.PoisonedAccuracy <= 0.10;
-            bool asr = m.AttackSuccessRate <= 0.05;
+            bool PaMet(double pa) => undefended.CleanAccuracy - pa <= 0.10;
+            static bool AsrMet(double asr) => asr <= 0.05;
             bool ca = undefended.CleanAccuracy - m.CleanAccuracy <= 0.01;
-            marks.Add($"{variant}: PA {Mark(pa)} ASR {Mark(asr)} CA {Mark(ca)}");
+            string pa = Mark(PaMet(m.PoisonedAccuracy), row.CleanModel is { } c && !PaMet(c.PoisonedAccuracy));
+            string asr = Mark(AsrMet(m.AttackSuccessRate), row.CleanModel is { } d && !AsrMet(d.AttackSuccessRate));
+            marks.Add($"{variant}: PA {pa} ASR {asr} CA {Mark(ca)}");
         }
         return string.Join("; ", marks);
     }
@@ -214,16 +224,19 @@ public static class FireReport
         md.AppendLine("  small k and tilts the unit direction away from it, so a projection removes only part of the shift. Keeping the significant");
         md.AppendLine("  coordinates removes most of that noise. A trigger that moves many coordinates a little (WaNet's warp, a faint blend) loses signal");
         md.AppendLine("  to the threshold instead; both are candidates, and the held-out score decides per model and k.");
-        md.AppendLine("- **PA beside clean-model PA.** The PA target (within 10 points of the undefended CA) assumes the triggered image still shows its");
-        md.AppendLine("  class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed part");
-        md.AppendLine("  of the evidence, and repairing the backdoor's direction cannot bring it back; read FIRE's PA against that column.");
+        md.AppendLine("- **ASR and PA beside the clean model's.** The PA target (within 10 points of the undefended CA) assumes the triggered image still");
+        md.AppendLine("  shows its class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed");
+        md.AppendLine("  part of the evidence, and repairing the backdoor's direction cannot bring it back. Likewise a weak model sends some triggered");
+        md.AppendLine("  images to the target with no backdoor at all (the clean-model ASR), which no repair of the backdoor removes. Read FIRE's figures");
+        md.AppendLine("  against that column; a target marked ✗† is one the clean model misses too.");
         md.AppendLine();
     }
 
     private static string Figures(BackdoorMetrics m) =>
         Invariant($"{100 * m.CleanAccuracy:F1} / {100 * m.AttackSuccessRate:F1} / {100 * m.PoisonedAccuracy:F1}");
 
-    private static string Mark(bool met) => met ? "✓" : "✗";
+    /// <summary>✓ met, ✗ missed; ✗† missed where the clean model misses the same bound.</summary>
+    private static string Mark(bool met, bool cleanModelMisses = false) => met ? "✓" : cleanModelMisses ? "✗†" : "✗";
 
     private static string Escape(string text) => text.Replace("|", "\\|");
 

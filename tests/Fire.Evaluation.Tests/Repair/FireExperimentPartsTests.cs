@@ -71,11 +71,16 @@ public class FireExperimentPartsTests
         var leaky = new BackdoorMetrics(0.90, 0.08, 0.79); // ASR above 5% and PA 11 points below the undefended CA
         var paired = result with { Paired = true, Defended = leaky, Streaming = [new StreamingPoint(100, leaky, "p", 0)] };
         var variants = new Dictionary<string, FireExperimentResult> { [FireReport.Unpaired] = result, [FireReport.Paired] = paired };
-        var section = new FireReport.Section("toy", "small-cnn", "1 epoch", [new FireReport.Row("badnets", variants, CleanModelPa: 0.877)]);
+        var section = new FireReport.Section("toy", "small-cnn", "1 epoch", [
+            new FireReport.Row("badnets", variants, new FireReport.CleanModelFigures(0.03, 0.877)),
+            // A clean model that itself sends 6% to the target and keeps only 75% of the class: the paired misses get a dagger.
+            new FireReport.Row("blended", variants, new FireReport.CleanModelFigures(0.06, 0.75))]);
         string md = FireReport.Markdown("fire defend-report --datasets toy", [section], []);
         Assert.Contains("fire defend-report --datasets toy", md);
-        Assert.Contains("| badnets | 90.0 / 100.0 / 0.0 | 87.7 | 90.0 / 30.0 / 60.0 | 89.5 / 2.0 / 85.0 | - | 90.0 / 8.0 / 79.0 | conv2: gated, alpha 1 |"
+        Assert.Contains("| badnets | 90.0 / 100.0 / 0.0 | 3.0 / 87.7 | 90.0 / 30.0 / 60.0 | 89.5 / 2.0 / 85.0 | - | 90.0 / 8.0 / 79.0 | conv2: gated, alpha 1 |"
             + " unpaired: PA ✓ ASR ✓ CA ✓; paired: PA ✗ ASR ✗ CA ✓ |", md);
+        Assert.Contains("| blended | 90.0 / 100.0 / 0.0 | 6.0 / 75.0 |", md);
+        Assert.Contains(" unpaired: PA ✓ ASR ✓ CA ✓; paired: PA ✗† ASR ✗† CA ✓ |", md);
 
         string folder = Directory.CreateTempSubdirectory("fire-plots-").FullName;
         try

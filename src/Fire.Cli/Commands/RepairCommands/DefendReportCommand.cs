@@ -94,7 +94,7 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
             foreach (string model in FireSettings.List(settings.Models))
             {
                 var runs = new ReportRuns(console, new ModelCache(settings.Runs), dataset, model, split, recipe, cancellation);
-                using var clean = runs.Clean(); // for the clean-model PA: a clean model of the same recipe on the triggered images
+                using var clean = runs.Clean(); // for the clean-model ASR and PA: a clean model of the same recipe on the triggered images
                 var rows = new List<FireReport.Row>();
                 foreach (string name in attackNames)
                 {
@@ -109,8 +109,8 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
                         return FireExperiment.Run(layered, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, v.Settings,
                             new FireResultViews.StatusLines(console));
                     });
-                    double cleanModelPa = AttackMetrics.Measure(clean.Net, split.Test, checkpoint.Trigger, checkpoint.Target).PoisonedAccuracy;
-                    rows.Add(new FireReport.Row(name, variants, cleanModelPa));
+                    var cleanModel = AttackMetrics.Measure(clean.Net, split.Test, checkpoint.Trigger, checkpoint.Target);
+                    rows.Add(new FireReport.Row(name, variants, new FireReport.CleanModelFigures(cleanModel.AttackSuccessRate, cleanModel.PoisonedAccuracy)));
                     if (CurveAttacks.Contains(name)) plots.AddRange(Plot(plotFolder, output, $"{dataset}-{model}-{name}", variants[FireReport.Unpaired]));
                 }
                 sections.Add(new FireReport.Section(dataset, model, AttackDescriptions.Recipe(recipe, split.Train.Count), rows));
