@@ -141,8 +141,9 @@ public static class FireReport
             bool PaMet(double pa) => undefended.CleanAccuracy - pa <= 0.10;
             static bool AsrMet(double asr) => asr <= 0.05;
             bool ca = undefended.CleanAccuracy - m.CleanAccuracy <= 0.01;
-            string pa = Mark(PaMet(m.PoisonedAccuracy), row.CleanModel is { } c && !PaMet(c.PoisonedAccuracy));
-            string asr = Mark(AsrMet(m.AttackSuccessRate), row.CleanModel is { } d && !AsrMet(d.AttackSuccessRate));
+            var clean = row.CleanModel;
+            string pa = Mark(PaMet(m.PoisonedAccuracy), clean is not null && !PaMet(clean.PoisonedAccuracy));
+            string asr = Mark(AsrMet(m.AttackSuccessRate), clean is not null && !AsrMet(clean.AttackSuccessRate));
             marks.Add($"{variant}: PA {pa} ASR {asr} CA {Mark(ca)}");
         }
         return string.Join("; ", marks);
