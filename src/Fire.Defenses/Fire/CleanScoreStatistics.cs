@@ -35,6 +35,9 @@ public sealed record CleanScoreStatistics(float Mean, float Std, float Threshold
             quantile, scores.Length, floor);
     }
 
+    /// <summary>How many clean standard deviations <paramref name="score"/> lies above the clean mean; null when the clean scores do not vary.</summary>
+    public double? StandardScore(double score) => Std > 0 ? (score - Mean) / Std : null;
+
     private static double[] Scores(TriggerDirection direction, FloatBatch activations, string kind)
     {
         if (activations.SampleSize != direction.Dimension)

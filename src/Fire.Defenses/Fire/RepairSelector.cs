@@ -30,6 +30,9 @@ namespace Fire.Defenses.LatentRepair;
 ///   smaller alpha, shallower layer (among near-equal scores an earlier repair leaves more of the network to rebuild
 ///   the class: measured on Blended and SIG, docs/fire.md).
 ///   No repair when nothing beats the unrepaired model's score.</item>
+/// <item>Reported, not ranked on: each layer's held-out separation (<see cref="CandidateScore.HeldOutSeparation"/>). Ranking ties by it
+///   before mode or depth was measured on the small CNN and ResNet-20 and not kept: it helped BadNets and cost SIG and Blended up to
+///   13 points of PA (on the small CNN it points deeper for full-image triggers too, which an early repair restores best).</item>
 /// <item>Stacking (up to <see cref="FireOptions.MaxRepairLayers"/> layers): the same choice again over the layers not yet
 ///   repaired, each candidate scored with the repairs chosen so far applied too (in each fold, their fold directions;
 ///   the plan runs in layer order) and guarded on the clean drop of all of them together; it is added only when its
@@ -114,9 +117,11 @@ internal static class RepairSelector
             FloatBatch Floor(IEnumerable<int> fitRows) => BatchOps.Rows(activations, fitRows.Where(captured.Contains).ToArray());
             var deployedFloor = Floor(Enumerable.Range(0, count));
             var foldFloors = foldFits.Select(Floor).ToArray();
-            var fit = fits[layerIndex] = new LayerFit(layerIndex, densities.ToDictionary(density => density, density => new DensityFit(
-                Fitted(observed.Beta(layer, clean, density), deployedFloor),
-                foldMeans.Select((m, f) => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans), foldFloors[f])).ToArray())));
+            var fit = fits[layerIndex] = new LayerFit(layerIndex, densities.ToDictionary(density => density, density =>
+            {
+                var folds = foldMeans.Select((m, f) => Fitted(DirectionDensities.Estimate(density, m, paired ? null : cleanMeans), foldFloors[f])).ToArray();
+                return new DensityFit(Fitted(observed.Beta(layer, clean, density), deployedFloor), folds, HeldOutSeparation(folds));
+            }));
 
             var heldOut = settings.Select(_ => new List<(int Sample, int Label, float Confidence)>()).ToArray();
             for (int f = 0; f < foldCount; f++)
@@ -129,6 +134,14 @@ internal static class RepairSelector
                     heldOut[c].Add((test[j], outputs[c].Labels[j], outputs[c].Confidences[j]));
             }
             return settings.Select((setting, c) => fit.Candidate(setting, Measure(heldOut[c])));
+
+            // Mean standard score of the captured samples, each along the direction of the fold that left it out.
+            double? HeldOutSeparation((TriggerDirection Direction, CleanScoreStatistics Stats)[] folds)
+            {
+                var scores = Enumerable.Range(0, foldCount).SelectMany(f => foldTests[f].Where(captured.Contains)
+                    .Select(row => folds[f].Stats.StandardScore(folds[f].Direction.Score(activations.Sample(row))))).ToList();
+                return scores.Count == 0 || scores.Any(s => s is null) ? null : scores.Average();
+            }
         }
 
         // One more repair on top of <before>: each fold's samples run through the whole network with every repair's fold direction.
@@ -158,7 +171,7 @@ internal static class RepairSelector
 
     /// <summary>One density's directions and clean score statistics at a layer: from every observed sample (deployed) and per fold.</summary>
     private sealed record DensityFit((TriggerDirection Direction, CleanScoreStatistics Stats) Deployed,
-        (TriggerDirection Direction, CleanScoreStatistics Stats)[] Folds);
+        (TriggerDirection Direction, CleanScoreStatistics Stats)[] Folds, double? Separation);
 
     private sealed record LayerFit(int LayerIndex, IReadOnlyDictionary<DirectionDensity, DensityFit> ByDensity)
     {
@@ -172,12 +185,12 @@ internal static class RepairSelector
         {
             var fit = ByDensity[setting.Density];
             return new(new LayerRepair(fit.Deployed.Direction, fit.Deployed.Stats, setting.Mode, setting.Alpha, setting.Density),
-                Enumerable.Range(0, fit.Folds.Length).Select(f => FoldRepair(f, setting)).ToList(), LayerIndex, measured.Rate, measured.Score);
+                Enumerable.Range(0, fit.Folds.Length).Select(f => FoldRepair(f, setting)).ToList(), LayerIndex, measured.Rate, measured.Score, fit.Separation);
         }
     }
 
     /// <summary>A scored candidate; its clean drop is measured only when it could be chosen.</summary>
-    private sealed class Candidate(LayerRepair repair, IReadOnlyList<LayerRepair> foldRepairs, int layerIndex, double repairRate, double repairScore)
+    private sealed class Candidate(LayerRepair repair, IReadOnlyList<LayerRepair> foldRepairs, int layerIndex, double repairRate, double repairScore, double? separation)
     {
         /// <summary>The deployed repair: direction from every observed sample.</summary>
         public LayerRepair Repair { get; } = repair;
@@ -186,10 +199,12 @@ internal static class RepairSelector
         public int LayerIndex { get; } = layerIndex;
         public double RepairRate { get; } = repairRate;
         public double RepairScore { get; } = repairScore;
+        /// <summary>The layer's held-out separation (<see cref="CandidateScore.HeldOutSeparation"/>): a diagnostic, not ranked on.</summary>
+        public double? Separation { get; } = separation;
         public double? CleanDrop { get; set; }
         public bool Admissible(FireOptions options) => CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9;
         public CandidateScore Score(FireOptions options, int stage) =>
-            new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density);
+            new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density, Separation);
     }
 
     /// <summary>

@@ -13,8 +13,12 @@ namespace Fire.Defenses.LatentRepair;
 /// <param name="Stage">1: a first repair; n: a repair added on top of the n - 1 chosen before it (scores and clean drop are
 /// those of all of them together).</param>
 /// <param name="Density">Dense or sparse direction (<see cref="DirectionDensity"/>).</param>
+/// <param name="HeldOutSeparation">A diagnostic of the layer's direction, not used by the choice: the mean, over the observed samples
+/// the backdoor captured, of how many clean standard deviations each scores above the clean mean along the direction fitted without
+/// it (the same for every mode and alpha at a layer and density). It tells where the trigger stands out of the clean data; null
+/// where no sample was captured or the clean scores do not vary.</param>
 public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
-    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense)
+    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null)
 {
     /// <summary>"conv1 projection alpha 1", with ", sparse" for a sparse direction.</summary>
     public string Setting => $"{Layer} {RepairModes.Name(Mode)} alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse" : "")}";

@@ -35,6 +35,17 @@ public class RepairArithmeticTests
         Assert.Null(Clean.PoisonedFloor);
     }
 
+    /// <summary>Clean scores -1 and 1: mean 0, population standard deviation 1; constant clean scores give no standard score.</summary>
+    [Fact]
+    public void StandardScoresCountCleanStandardDeviationsAboveTheCleanMean()
+    {
+        var stats = CleanScoreStatistics.FromScores([-1, 1], 0.5f);
+        Assert.Equal(3.0, stats.StandardScore(3));
+        Assert.Equal(-0.5, stats.StandardScore(-0.5));
+        Assert.Equal(2.0, CleanScoreStatistics.FromScores([1, 3, 5, 7], 0.5f).StandardScore(4 + 2 * Math.Sqrt(5))!.Value, 6);
+        Assert.Null(CleanScoreStatistics.FromScores([2, 2], 0.5f).StandardScore(3));
+    }
+
     [Fact]
     public void GateThresholdFallsToThePoisonedFloorOnlyWhenTheScoresOverlap()
     {

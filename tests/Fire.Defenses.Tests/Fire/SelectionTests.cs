@@ -59,6 +59,23 @@ public class SelectionTests
         Assert.Equal("first", selection.Chosen.Layer);
     }
 
+    /// <summary>
+    /// The held-out separation counts clean standard deviations, so a layer that only scales the one before it has the same;
+    /// the trigger (+8 on x0, clean jitter of x0 at most 0.3) lies many of them out. Every mode and alpha at a layer shares it.
+    /// </summary>
+    [Fact]
+    public void HeldOutSeparationIsTheSameForALayerThatOnlyScales()
+    {
+        var model = new ToyLayeredModel(3, 3, ("first", x => (float[])x.Clone()), ("scaled", x => x.Select(v => 3 * v).ToArray()),
+            ("logits", x => (float[])x.Clone()));
+        var (clean, labels) = Samples(40, trigger: 0f);
+        var selection = Select(model, clean, labels, Samples(20, trigger: 8f).Images);
+        double Separation(string layer) => selection.Candidates.Where(c => c.Layer == layer && c.Density == DirectionDensity.Dense)
+            .Select(c => c.HeldOutSeparation!.Value).Distinct().Single();
+        Assert.Equal(Separation("first"), Separation("scaled"), 6);
+        Assert.InRange(Separation("first"), 10, double.PositiveInfinity);
+    }
+
     [Fact]
     public void ClassCapsAreTheBinomialMeanPlusTwoStandardDeviations()
     {
