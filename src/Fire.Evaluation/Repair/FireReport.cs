@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fire.Attacks;
 using Fire.Evaluation.Latency;
 using Fire.Evaluation.Metrics;
 
@@ -9,17 +10,12 @@ namespace Fire.Evaluation.Repair;
 public static class FireReport
 {
     /// <summary>
-    /// One attack on one model: the experiments run on it (keyed by variant name, e.g. "unpaired"), and the clean model's
-    /// figures on the same triggered test images (<see cref="CleanModelFigures"/>).
+    /// One attack on one model: the experiments run on it (keyed by variant name, e.g. "unpaired"), and a clean model of the
+    /// same recipe on the same test sets: its ASR is the share the trigger sends to the target without any backdoor, its PA how
+    /// much of the class the trigger leaves to a model that never learnt it. References, not bounds: a backdoored model can
+    /// see past its own trigger better, so a repair may do better than either.
     /// </summary>
-    public sealed record Row(string Attack, IReadOnlyDictionary<string, FireExperimentResult> Variants, CleanModelFigures? CleanModel = null);
-
-    /// <summary>
-    /// A clean model of the same recipe on the triggered test images: its ASR is the share the trigger sends to the target
-    /// without any backdoor, its PA how much of the class the trigger leaves to a model that never learnt it. References, not
-    /// bounds: a backdoored model can see past its own trigger better, so a repair may do better than either.
-    /// </summary>
-    public sealed record CleanModelFigures(double AttackSuccessRate, double PoisonedAccuracy);
+    public sealed record Row(string Attack, IReadOnlyDictionary<string, FireExperimentResult> Variants, AttackMetrics? CleanModel = null);
 
     public sealed record Section(string Dataset, string Model, string Recipe, IReadOnlyList<Row> Rows);
 

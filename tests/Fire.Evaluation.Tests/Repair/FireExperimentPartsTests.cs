@@ -1,3 +1,4 @@
+using Fire.Attacks;
 using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Defenses.LatentRepair;
@@ -72,9 +73,9 @@ public class FireExperimentPartsTests
         var paired = result with { Paired = true, Defended = leaky, Streaming = [new StreamingPoint(100, leaky, "p", 0)] };
         var variants = new Dictionary<string, FireExperimentResult> { [FireReport.Unpaired] = result, [FireReport.Paired] = paired };
         var section = new FireReport.Section("toy", "small-cnn", "1 epoch", [
-            new FireReport.Row("badnets", variants, new FireReport.CleanModelFigures(0.03, 0.877)),
+            new FireReport.Row("badnets", variants, new AttackMetrics(0.95, 0.03, 0.877)),
             // A clean model that itself sends 6% to the target and keeps only 75% of the class: the paired misses get a dagger.
-            new FireReport.Row("blended", variants, new FireReport.CleanModelFigures(0.06, 0.75))]);
+            new FireReport.Row("blended", variants, new AttackMetrics(0.95, 0.06, 0.75))]);
         string md = FireReport.Markdown("fire defend-report --datasets toy", [section], []);
         Assert.Contains("fire defend-report --datasets toy", md);
         Assert.Contains("| badnets | 90.0 / 100.0 / 0.0 | 3.0 / 87.7 | 90.0 / 30.0 / 60.0 | 89.5 / 2.0 / 85.0 | - | 90.0 / 8.0 / 79.0 | conv2: gated, alpha 1 |"

@@ -109,8 +109,7 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
                         return FireExperiment.Run(layered, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, v.Settings,
                             new FireResultViews.StatusLines(console));
                     });
-                    var cleanModel = AttackMetrics.Measure(clean.Net, split.Test, checkpoint.Trigger, checkpoint.Target);
-                    rows.Add(new FireReport.Row(name, variants, new FireReport.CleanModelFigures(cleanModel.AttackSuccessRate, cleanModel.PoisonedAccuracy)));
+                    rows.Add(new FireReport.Row(name, variants, AttackMetrics.Measure(clean.Net, split.Test, checkpoint.Trigger, checkpoint.Target)));
                     if (CurveAttacks.Contains(name)) plots.AddRange(Plot(plotFolder, output, $"{dataset}-{model}-{name}", variants[FireReport.Unpaired]));
                 }
                 sections.Add(new FireReport.Section(dataset, model, AttackDescriptions.Recipe(recipe, split.Train.Count), rows));
