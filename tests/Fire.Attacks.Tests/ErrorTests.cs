@@ -42,6 +42,8 @@ public sealed class ErrorTests
     {
         var error = Assert.Throws<ArgumentException>(() => AttackCatalog.Create("badnets", Cifar with { Alpha = 0.3, K = 8 }));
         Assert.Equal("The badnets attack does not take --alpha, --warp-k. Its parameters: --patch-size, --patch-position, --patch-pattern, --patch-image, --patch-mask.", error.Message);
+        var redraw = Assert.Throws<ArgumentException>(() => AttackCatalog.Create("blended", Cifar with { RedrawEachEpoch = true }));
+        Assert.StartsWith("The blended attack does not take --redraw-each-epoch.", redraw.Message);
     }
 
     [Fact]

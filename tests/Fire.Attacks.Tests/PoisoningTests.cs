@@ -142,7 +142,8 @@ public sealed class PoisoningTests
     {
         var shape = new ImageShape(1, 8, 8);
         var trigger = new WaNetTrigger(shape, 4, 0.5, 1, WaNetTrigger.SeededNoise(4, 0));
-        var transform = new WaNetPoisoning(trigger, poisoned: [10, 12], noise: [11], target: 0, seed: 1);
+        var selection = new EpochSelection(positions: [10, 11, 12], eligible: [10, 12], poisonCount: 2, auxiliaryCount: 1, seed: 0, redraw: false);
+        var transform = new WaNetPoisoning(trigger, selection, target: 0, seed: 1);
         var images = Fixtures.Ramp(4, shape);
         var labels = tensor(new long[] { 3, 3, 3, 3 });
         int[] indices = [12, 11, 13, 10];
@@ -159,5 +160,73 @@ public sealed class PoisoningTests
         var (same, sameLabels) = transform.Apply(images, labels, indices, epoch: 0, training: false);
         Assert.Equal(input, Fixtures.Values(same));
         Assert.Equal([3L, 3, 3, 3], sameLabels.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void AFixedEpochSelectionIsDataPoisoningsSelectionInEveryEpoch()
+    {
+        int[] positions = Enumerable.Range(0, 1000).ToArray();
+        int[] eligible = positions.Where(i => Labels[i] != 0).ToArray();
+        var selection = new EpochSelection(positions, eligible, poisonCount: 100, auxiliaryCount: 200, seed: 5, redraw: false);
+        var poisoned = PoisonedSets.SelectPoisoned(Labels, 0.1, 0, cleanLabel: false, Seeds.For(5, Seeds.Selection));
+        var auxiliary = PoisonedSets.Draw(positions.Except(poisoned).ToArray(), 200, Seeds.For(5, Seeds.Auxiliary));
+        foreach (int epoch in new[] { 0, 3 })
+        {
+            var (p, a) = selection.For(epoch);
+            Assert.Equal(poisoned, p.Order());
+            Assert.Equal(auxiliary, a.Order());
+        }
+    }
+
+    [Fact]
+    public void ARedrawnEpochSelectionIsExactDisjointSeededAndNewEachEpoch()
+    {
+        int[] positions = Enumerable.Range(0, 1000).ToArray();
+        int[] eligible = positions.Where(i => Labels[i] != 0).ToArray();
+        EpochSelection Make() => new(positions, eligible, poisonCount: 100, auxiliaryCount: 200, seed: 5, redraw: true);
+        var selection = Make();
+        var (p0, a0) = selection.For(0);
+        var p0Copy = p0.Order().ToArray();
+        var (p1, a1) = selection.For(1);
+        Assert.Equal((100, 200, 100, 200), (p0.Count, a0.Count, p1.Count, a1.Count));
+        Assert.All(p1, i => Assert.NotEqual(0, Labels[i]));
+        Assert.Empty(p1.Intersect(a1));
+        Assert.NotEqual(p0Copy, p1.Order());
+        Assert.True(p0Copy.Intersect(p1).Count() < 50); // independent draws of 100 from 900 share about 11
+        Assert.Equal(p1.Order(), Make().For(1).Poisoned.Order());
+        Assert.Equal(p0Copy, selection.For(0).Poisoned.Order());
+    }
+
+    [Fact]
+    public void AnEpochSelectionNeverAsksForMoreThanThereIs()
+    {
+        var selection = new EpochSelection(positions: [0, 1, 2, 3], eligible: [1, 2], poisonCount: 5, auxiliaryCount: 5, seed: 0, redraw: true);
+        Assert.Equal((2, 2), (selection.PoisonCount, selection.AuxiliaryCount));
+        var (p, a) = selection.For(7);
+        Assert.Equal([1, 2], p.Order());
+        Assert.Equal([0, 3], a.Order());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WaNetRelabelsItsPoisonedCountEveryEpochAndRedrawsOnlyWhenAsked(bool redraw)
+    {
+        var shape = new ImageShape(1, 8, 8);
+        var train = Fixtures.Dataset(1000, 4, shape);
+        var attack = (WaNetAttack)AttackCatalog.Create("wanet", new AttackOptions { Shape = shape, RedrawEachEpoch = redraw ? true : null });
+        var (transform, summary) = attack.Poisoning(train, new TrainRecipe(2));
+        Assert.Equal(new PoisoningSummary(1000, 100, 100, 200), summary);
+        var labels = tensor(train.Labels.Select(l => (long)l).ToArray());
+        var images = zeros(1000, 1, 8, 8);
+        int[] indices = Enumerable.Range(0, 1000).ToArray();
+        int[] Relabelled(int epoch)
+        {
+            var y = transform.Apply(images, labels, indices, epoch, training: true).Labels.data<long>().ToArray();
+            return indices.Where(i => y[i] != train.Labels[i]).ToArray();
+        }
+        var (first, second) = (Relabelled(0), Relabelled(1));
+        Assert.Equal((100, 100), (first.Length, second.Length));
+        Assert.Equal(redraw, !first.SequenceEqual(second));
     }
 }

@@ -43,6 +43,17 @@ public sealed class SpecTests
             AttackCatalog.CreateForRun("badnet", Shape, 0, "gtsrb", 10, maskEpochs: 3).Spec.ToJsonString());
 
     [Fact]
+    public void OnlyARedrawnSelectionIsWrittenSoFixedSetSpecificationsReadAsBefore()
+    {
+        var fixedSet = AttackCatalog.Create("wanet", new AttackOptions { Shape = Shape });
+        var redrawn = AttackCatalog.Create("wanet", new AttackOptions { Shape = Shape, RedrawEachEpoch = true });
+        Assert.DoesNotContain("redrawEachEpoch", fixedSet.Spec.ToJsonString());
+        Assert.Contains("\"redrawEachEpoch\": true", redrawn.Spec.ToJsonString());
+        Assert.True(RoundTrip(redrawn, directory: "").Spec.RedrawEachEpoch);
+        Assert.False(RoundTrip(fixedSet, directory: "").Spec.RedrawEachEpoch);
+    }
+
+    [Fact]
     public void ImageTriggersTravelInsideTheSpecification()
     {
         using var folder = new TempFolder();

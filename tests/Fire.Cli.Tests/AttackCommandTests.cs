@@ -69,6 +69,7 @@ public sealed class AttackCommandTests : IDisposable
     [InlineData("Unknown attack 'nope'. Known attacks: badnets, blended, wanet, sig, iad, adaptive-blend.", "--attack", "nope")]
     [InlineData("--alpha must be in [0, 1]", "--attack", "blended", "--alpha", "1.5")]
     [InlineData("The sig attack does not take --patch-size.", "--attack", "sig", "--patch-size", "4")]
+    [InlineData("The badnets attack does not take --redraw-each-epoch.", "--attack", "badnets", "--redraw-each-epoch")]
     [InlineData("does not fit in 28x28 images", "--attack", "badnets", "--patch-position", "27,27")]
     [InlineData("--patch-image: cannot read trigger image 'no-such-file.png'", "--attack", "badnets", "--patch-image", "no-such-file.png")]
     public void Bad_parameters_get_one_clear_error_line(string message, params string[] attackArguments)

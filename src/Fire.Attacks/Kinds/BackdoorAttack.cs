@@ -46,6 +46,7 @@ public abstract class BackdoorAttack
             Rate = rate,
             CleanLabel = options.CleanLabel ?? defaultCleanLabel,
             Seed = options.Seed,
+            RedrawEachEpoch = options.RedrawEachEpoch ?? false,
             ImageShape = options.Shape.ToArray(),
             Parameters = AttackSpec.ToParameters(parameters),
         };
@@ -54,14 +55,34 @@ public abstract class BackdoorAttack
     /// <summary>The positions the recipe trains on and the selection of those to poison, as positions in <paramref name="train"/>.</summary>
     protected (int[] Positions, int[] Poisoned, PoisoningSummary Summary) SelectForTraining(ImageDataset train, TrainRecipe recipe)
     {
-        PoisonedSets.CheckTarget(train, Target);
-        if (ImageShape.Of(train) != Shape)
-            throw new ArgumentException($"The {Name} attack is built for {Shape} images; '{train.Name}' has {ImageShape.Of(train)}.");
-        int[] positions = recipe.TrainingIndices(train);
+        int[] positions = TrainingPositions(train, recipe);
         var labels = positions.Select(p => train.Labels[p]).ToArray();
         var local = PoisonedSets.SelectPoisoned(labels, Spec.Rate, Target, Spec.CleanLabel, Seeds.For(Spec.Seed, Seeds.Selection));
         var summary = new PoisoningSummary(positions.Length, PoisonedSets.PoisonCount(positions.Length, Spec.Rate), local.Length);
         return (positions, local.Select(i => positions[i]).ToArray(), summary);
+    }
+
+    /// <summary>
+    /// The selection of an attack that poisons batches on the fly (<see cref="EpochSelection"/>, redrawn each epoch
+    /// when the specification says so), with round(<paramref name="auxiliaryRatio"/> x poisoned) label-keeping
+    /// samples, and what it does in each epoch.
+    /// </summary>
+    protected (EpochSelection Selection, PoisoningSummary Summary) SelectPerEpoch(ImageDataset train, TrainRecipe recipe, double auxiliaryRatio)
+    {
+        int[] positions = TrainingPositions(train, recipe);
+        var (eligible, requested) = PoisonedSets.Eligible(positions.Select(p => train.Labels[p]).ToArray(), Spec.Rate, Target, Spec.CleanLabel);
+        int poisoned = Math.Min(requested, eligible.Length);
+        var selection = new EpochSelection(positions, eligible.Select(i => positions[i]).ToArray(), poisoned,
+            PoisonedSets.RoundedShare(auxiliaryRatio, poisoned), Spec.Seed, Spec.RedrawEachEpoch);
+        return (selection, new PoisoningSummary(positions.Length, requested, selection.PoisonCount, selection.AuxiliaryCount));
+    }
+
+    private int[] TrainingPositions(ImageDataset train, TrainRecipe recipe)
+    {
+        PoisonedSets.CheckTarget(train, Target);
+        if (ImageShape.Of(train) != Shape)
+            throw new ArgumentException($"The {Name} attack is built for {Shape} images; '{train.Name}' has {ImageShape.Of(train)}.");
+        return recipe.TrainingIndices(train);
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ public sealed class IadAttack : BackdoorAttack
     public const string Kind = "iad";
     public const string WeightsSuffix = ".iad";
     public static readonly string[] Options =
-        ["--lambda-div", "--lambda-norm", "--mask-density", "--mask-epochs", "--cross-ratio", "--generator-lr", "--generator-channels"];
+        ["--lambda-div", "--lambda-norm", "--mask-density", "--mask-epochs", "--cross-ratio", "--generator-lr", "--generator-channels",
+         "--redraw-each-epoch"];
 
     private readonly IadTrigger _trigger;
 
@@ -79,10 +80,9 @@ public sealed class IadAttack : BackdoorAttack
     public override TrainResult Train(LayeredNet net, ImageDataset train, TrainRecipe recipe, AttackTrainingHooks? hooks = null)
     {
         var p = Spec.Read<Parameters>();
-        var (positions, poisoned, summary) = SelectForTraining(train, recipe);
-        var cross = SelectAuxiliary(positions, poisoned, PoisonedSets.RoundedShare(p.CrossRatio, poisoned.Length));
-        Spec = Spec with { Poisoning = summary with { Auxiliary = cross.Length } };
-        return new IadTraining(net, Networks, p, Target, recipe, hooks).Run(train, positions, poisoned, cross);
+        var (selection, summary) = SelectPerEpoch(train, recipe, p.CrossRatio);
+        Spec = Spec with { Poisoning = summary };
+        return new IadTraining(net, Networks, p, Target, recipe, hooks).Run(train, recipe.TrainingIndices(train), selection);
     }
 
     public override void SaveFiles(string checkpointPath)

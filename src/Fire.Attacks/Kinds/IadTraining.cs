@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fire.Attacks.Poisoning;
 using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Models;
@@ -18,8 +19,8 @@ namespace Fire.Attacks.Kinds;
 /// diversity term between the two. The classifier uses the recipe's SGD and cosine schedule (the same as a clean
 /// model), generator and mask network Adam (betas 0.5, 0.9); the mask learning rate drops tenfold after 10 and 20
 /// epochs (BackdoorBench's milestones; its generator milestones, 200+, lie beyond any CPU recipe).
-/// Poisoned and cross samples are fixed seeded selections of the training positions, so exactly round(rate x N)
-/// images are poisoned per epoch.
+/// Poisoned and cross samples come from an <see cref="EpochSelection"/>, so exactly round(rate x N) images are
+/// poisoned per epoch.
 /// </summary>
 internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttack.Parameters p, int target, TrainRecipe recipe,
     AttackTrainingHooks? hooks)
@@ -27,13 +28,11 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
     private const double Epsilon = 1e-7;
     private static readonly int[] MaskMilestones = [10, 20];
 
-    public TrainResult Run(ImageDataset train, int[] positions, int[] poisoned, int[] cross)
+    /// <param name="positions">The training positions in <paramref name="train"/> (the recipe's subset).</param>
+    public TrainResult Run(ImageDataset train, int[] positions, EpochSelection selection)
     {
         recipe.Validate();
-        var local = positions.Select((position, row) => (position, row)).ToDictionary(t => t.position, t => t.row);
         var data = positions.Length == train.Count ? train : train.Subset(positions, $"{train.Name} ({positions.Length} of {train.Count})");
-        var poisonedRows = poisoned.Select(i => local[i]).ToHashSet();
-        var crossRows = cross.Select(i => local[i]).ToHashSet();
         bool dropLast = data.Count % recipe.BatchSize == 1; // a batch of one breaks batch normalisation
         var augmentation = recipe.Augmentation ?? Augmentation.None;
         var first = new BatchLoader(data, recipe.BatchSize, shuffle: true, recipe.Seed, augmentation, dropLast);
@@ -41,7 +40,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
 
         var clock = Stopwatch.StartNew();
         long maskImages = PretrainMask(first, second);
-        var (epochs, images) = TrainJointly(first, second, poisonedRows, crossRows, data.Count, dropLast);
+        var (epochs, images) = TrainJointly(first, second, positions, selection, data.Count, dropLast);
         networks.eval();
         return new TrainResult(epochs, maskImages + images, clock.Elapsed); // both phases, so images per second is the overall pace
     }
@@ -84,7 +83,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
         return images;
     }
 
-    private (List<EpochSummary> Epochs, long Images) TrainJointly(BatchLoader first, BatchLoader second, HashSet<int> poisonedRows, HashSet<int> crossRows,
+    private (List<EpochSummary> Epochs, long Images) TrainJointly(BatchLoader first, BatchLoader second, int[] positions, EpochSelection selection,
         int count, bool dropLast)
     {
         var generator = networks.Generator;
@@ -98,6 +97,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
         {
             manual_seed(Seeds.For(recipe.Seed, Seeds.Networks, epoch)); // dropout
             first.Epoch = second.Epoch = p.MaskEpochs + epoch; // shuffles and augmentations not seen while pre-training the mask
+            var (poisoned, cross) = selection.For(epoch);
             net.train();
             generator.train();
             var clock = Stopwatch.StartNew();
@@ -112,7 +112,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
                 foreach (var group in classifierOptimizer.ParamGroups) group.LearningRate = rate;
                 using (var scope = NewDisposeScope())
                 {
-                    var (images, labels) = Batch(a, b, poisonedRows, crossRows, out var diversity);
+                    var (images, labels) = Batch(a, b, Rows(a, positions, poisoned), Rows(a, positions, cross), out var diversity);
                     var logits = net.call(images);
                     var loss = nn.functional.cross_entropy(logits, labels) + diversity;
                     classifierOptimizer.zero_grad();
@@ -138,12 +138,11 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
     }
 
     /// <summary>One training batch: poisoned rows get their own trigger and the target, cross rows another image's trigger.</summary>
-    private (Tensor Images, Tensor Labels) Batch(ImageBatch a, ImageBatch b, HashSet<int> poisonedRows, HashSet<int> crossRows, out Tensor diversity)
+    private (Tensor Images, Tensor Labels) Batch(ImageBatch a, ImageBatch b, long[] bd, long[] crossRows, out Tensor diversity)
     {
         var x = Images(a);
         var y = tensor(a.Labels.Select(l => (long)l).ToArray());
-        var bd = Rows(a, poisonedRows);
-        var cross = Rows(a, crossRows).Take(b.Count).ToArray();
+        var cross = crossRows.Take(b.Count).ToArray();
         diversity = zeros(1).squeeze();
         if (bd.Length == 0 && cross.Length == 0) return (x, y);
         var generator = networks.Generator;
@@ -185,6 +184,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
     private static Tensor Images(ImageBatch batch) =>
         tensor(batch.Images, new long[] { batch.Count, batch.Channels, batch.Height, batch.Width });
 
-    private static long[] Rows(ImageBatch batch, HashSet<int> selected) =>
-        Enumerable.Range(0, batch.Count).Where(i => selected.Contains(batch.Indices[i])).Select(i => (long)i).ToArray();
+    /// <summary>The rows of <paramref name="batch"/> whose training position is in <paramref name="selected"/>.</summary>
+    private static long[] Rows(ImageBatch batch, int[] positions, IReadOnlySet<int> selected) =>
+        Enumerable.Range(0, batch.Count).Where(i => selected.Contains(positions[batch.Indices[i]])).Select(i => (long)i).ToArray();
 }

@@ -16,7 +16,7 @@ namespace Fire.Attacks.Kinds;
 public sealed class WaNetAttack : BackdoorAttack
 {
     public const string Kind = "wanet";
-    public static readonly string[] Options = ["--warp-k", "--warp-s", "--grid-rescale", "--cross-ratio"];
+    public static readonly string[] Options = ["--warp-k", "--warp-s", "--grid-rescale", "--cross-ratio", "--redraw-each-epoch"];
 
     private readonly WaNetTrigger _trigger;
 
@@ -47,10 +47,8 @@ public sealed class WaNetAttack : BackdoorAttack
     /// <summary>The batch transform that poisons training batches, and what it will do.</summary>
     public (WaNetPoisoning Transform, PoisoningSummary Summary) Poisoning(ImageDataset train, TrainRecipe recipe)
     {
-        var (positions, poisoned, summary) = SelectForTraining(train, recipe);
-        var noise = SelectAuxiliary(positions, poisoned, PoisonedSets.RoundedShare(Spec.Read<Parameters>().CrossRatio, poisoned.Length));
-        var transform = new WaNetPoisoning(_trigger, poisoned, noise, Spec.CleanLabel ? null : Target, Seeds.For(Spec.Seed, Seeds.Noise));
-        return (transform, summary with { Auxiliary = noise.Length });
+        var (selection, summary) = SelectPerEpoch(train, recipe, Spec.Read<Parameters>().CrossRatio);
+        return (new WaNetPoisoning(_trigger, selection, Spec.CleanLabel ? null : Target, Seeds.For(Spec.Seed, Seeds.Noise)), summary);
     }
 
     public override TrainResult Train(LayeredNet net, ImageDataset train, TrainRecipe recipe, AttackTrainingHooks? hooks = null)

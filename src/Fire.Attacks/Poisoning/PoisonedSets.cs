@@ -34,6 +34,16 @@ public static class PoisonedSets
     /// </summary>
     public static int[] SelectPoisoned(int[] labels, double rate, int target, bool cleanLabel, int seed)
     {
+        var (eligible, requested) = Eligible(labels, rate, target, cleanLabel);
+        return Draw(eligible, Math.Min(requested, eligible.Length), seed);
+    }
+
+    /// <summary>
+    /// The positions that may be poisoned (non-target images, or target-class images when <paramref name="cleanLabel"/>)
+    /// and round(rate * N), the number requested; an error when none can be poisoned.
+    /// </summary>
+    public static (int[] Eligible, int Requested) Eligible(int[] labels, double rate, int target, bool cleanLabel)
+    {
         int requested = PoisonCount(labels.Length, rate);
         var eligible = Enumerable.Range(0, labels.Length).Where(i => (labels[i] == target) == cleanLabel).ToArray();
         string pool = cleanLabel ? $"images of the target class {target}" : $"images outside the target class {target}";
@@ -41,7 +51,7 @@ public static class PoisonedSets
             throw new ArgumentException($"A poisoning rate of {rate} of {labels.Length} training images poisons no image; raise --rate.");
         if (eligible.Length == 0)
             throw new ArgumentException($"No training image is eligible for poisoning: the training set has no {pool}.");
-        return Draw(eligible, Math.Min(requested, eligible.Length), seed);
+        return (eligible, requested);
     }
 
     /// <summary>A seeded random choice of <paramref name="count"/> of <paramref name="pool"/>, ascending.</summary>

@@ -7,23 +7,19 @@ namespace Fire.Attacks.Poisoning;
 
 /// <summary>
 /// WaNet's on-the-fly poisoning, after augmentation and before the model: in each training batch the samples at
-/// poisoned positions are warped and relabelled to the target (kept, clean-label), and those at noise positions
-/// get the warp plus fresh per-pixel noise and keep their label (the "noise mode" that stops the model from
-/// learning any warp as the trigger). The positions are a fixed seeded selection, so exactly round(rate x N)
-/// images are poisoned each epoch; the noise is drawn from a generator seeded by (seed, epoch, batch), so a run
-/// repeats exactly. Validation batches pass unchanged.
+/// the epoch's poisoned positions are warped and relabelled to the target (kept, clean-label), and those at its noise
+/// positions get the warp plus fresh per-pixel noise and keep their label (the "noise mode" that stops the model from
+/// learning any warp as the trigger). The positions come from an <see cref="EpochSelection"/>; the noise is drawn from a
+/// generator seeded by (seed, epoch, batch), so a run repeats exactly. Validation batches pass unchanged.
 /// </summary>
-public sealed class WaNetPoisoning(WaNetTrigger trigger, IReadOnlyCollection<int> poisoned, IReadOnlyCollection<int> noise,
-    int? target, int seed) : IBatchTransform
+public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selection, int? target, int seed) : IBatchTransform
 {
-    private readonly HashSet<int> _poisoned = poisoned.ToHashSet();
-    private readonly HashSet<int> _noise = noise.ToHashSet();
-
     public (Tensor Images, Tensor Labels) Apply(Tensor images, Tensor labels, int[] indices, int epoch, bool training)
     {
         if (!training) return (images, labels);
-        var bd = Rows(indices, _poisoned);
-        var cross = Rows(indices, _noise);
+        var (poisoned, noise) = selection.For(epoch);
+        var bd = Rows(indices, poisoned);
+        var cross = Rows(indices, noise);
         if (bd.Length == 0 && cross.Length == 0) return (images, labels);
         var x = images.clone();
         var y = labels.clone();
@@ -42,6 +38,6 @@ public sealed class WaNetPoisoning(WaNetTrigger trigger, IReadOnlyCollection<int
         return (x, y);
     }
 
-    private static long[] Rows(int[] indices, HashSet<int> selected) =>
+    private static long[] Rows(int[] indices, IReadOnlySet<int> selected) =>
         Enumerable.Range(0, indices.Length).Where(i => selected.Contains(indices[i])).Select(i => (long)i).ToArray();
 }

@@ -14,6 +14,8 @@ public sealed record AttackOptions
     /// <summary>Clean-label poisoning; null = the attack's default (SIG yes, the others no).</summary>
     public bool? CleanLabel { get; init; }
     public int Seed { get; init; }
+    /// <summary>WaNet, IAD: a fresh poisoned selection every epoch (<see cref="AttackSpec.RedrawEachEpoch"/>); null = one fixed set.</summary>
+    public bool? RedrawEachEpoch { get; init; }
 
     // BadNets
     public int? PatchSize { get; init; }
@@ -53,6 +55,7 @@ public sealed record AttackOptions
             ("--patch-size", PatchSize), ("--patch-position", PatchPosition), ("--patch-pattern", PatchPattern),
             ("--patch-image", PatchImage), ("--patch-mask", PatchMask), ("--blend-image", BlendImage), ("--alpha", Alpha),
             ("--warp-k", K), ("--warp-s", S), ("--grid-rescale", GridRescale), ("--cross-ratio", CrossRatio),
+            ("--redraw-each-epoch", RedrawEachEpoch),
             ("--delta", Delta), ("--frequency", Frequency),
             ("--lambda-div", LambdaDiv), ("--lambda-norm", LambdaNorm), ("--mask-density", MaskDensity),
             ("--mask-epochs", MaskEpochs), ("--generator-lr", GeneratorLearningRate),

@@ -20,6 +20,13 @@ public sealed record AttackSpec
     /// <summary>Poisoned images come from the target class and keep their labels.</summary>
     public bool CleanLabel { get; init; }
     public int Seed { get; init; }
+    /// <summary>
+    /// Attacks that poison batches on the fly (WaNet, IAD): draw the poisoned and label-keeping samples afresh in every
+    /// epoch, as BackdoorBench's per-batch poisoning does, instead of one fixed seeded set. Left out of the JSON when
+    /// false, so the specifications (and model-cache keys) of fixed-set attacks read as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RedrawEachEpoch { get; init; }
     /// <summary>(C, H, W) of the images the trigger is built for.</summary>
     public required int[] ImageShape { get; init; }
     /// <summary>The attack's own parameters, one JSON object per attack kind.</summary>
@@ -74,7 +81,7 @@ public sealed record AttachedFile(string Path, string Sha256);
 /// What poisoning did: of <see cref="TrainingImages"/> images, <see cref="Requested"/> = round(rate * N) were to be
 /// poisoned and <see cref="Poisoned"/> were (fewer when not enough images were eligible); <see cref="Auxiliary"/>
 /// counts the attack's extra samples that keep their labels (WaNet's noise samples, IAD's cross samples,
-/// Adaptive-Blend's cover samples).
+/// Adaptive-Blend's cover samples). With <see cref="AttackSpec.RedrawEachEpoch"/> the counts are per epoch.
 /// </summary>
 public sealed record PoisoningSummary(int TrainingImages, int Requested, int Poisoned, int Auxiliary = 0)
 {

@@ -27,6 +27,7 @@ public static class AttackDescriptions
         string text = $"{p.Poisoned:N0} of {p.TrainingImages:N0} training images ({p.EffectiveRate:P2})";
         if (p.Poisoned < p.Requested) text += $", fewer than the {p.Requested:N0} requested: only {p.Poisoned:N0} were eligible";
         if (p.Auxiliary > 0) text += $", plus {p.Auxiliary:N0} label-keeping {AuxiliaryName(attack.Name)} samples";
+        if (attack.Spec.RedrawEachEpoch) text += ", drawn afresh every epoch";
         return text;
     }
 

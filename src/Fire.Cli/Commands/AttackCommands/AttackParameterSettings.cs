@@ -68,6 +68,10 @@ public class AttackParameterSettings : ComputeSettings
     [Description("WaNet: noise-mode samples per poisoned sample (default: 2); IAD: cross samples per poisoned sample (default: 1).")]
     public double? CrossRatio { get; set; }
 
+    [CommandOption("--redraw-each-epoch")]
+    [Description("WaNet, IAD: draw the poisoned and label-keeping samples afresh every epoch, as BackdoorBench's per-batch poisoning (default: one fixed seeded set).")]
+    public bool RedrawEachEpoch { get; set; }
+
     [CommandOption("--delta <LEVELS>")]
     [Description("SIG: amplitude of the sinusoid in pixel levels of 255 (default: 40).")]
     public double? Delta { get; set; }
@@ -142,6 +146,7 @@ public class AttackParameterSettings : ComputeSettings
             S = Take("--warp-s", S),
             GridRescale = Take("--grid-rescale", GridRescale),
             CrossRatio = Take("--cross-ratio", CrossRatio),
+            RedrawEachEpoch = Take("--redraw-each-epoch", RedrawEachEpoch ? true : (bool?)null),
             Delta = Take("--delta", Delta),
             Frequency = Take("--frequency", Frequency),
             LambdaDiv = Take("--lambda-div", LambdaDiv),

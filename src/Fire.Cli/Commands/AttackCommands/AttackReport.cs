@@ -111,7 +111,8 @@ public static class AttackReport
         md.AppendLine("  lower (a small CNN trained briefly), and attacks whose trigger is subtle (WaNet, IAD) have had far fewer steps to be learnt.");
         md.AppendLine("- **Poisoned selection.** Fire draws the round(rate x N) poisoned images from the non-target classes; BackdoorBench draws them");
         md.AppendLine("  from all images, so about a tenth of its \"poisoned\" images are target-class images whose label does not change. Fire's");
-        md.AppendLine("  selection is a fixed seeded set, also for WaNet and IAD, where BackdoorBench re-draws the first 10% of every batch.");
+        md.AppendLine("  selection is one fixed seeded set, also for WaNet and IAD, where BackdoorBench re-draws the first 10% of every batch");
+        md.AppendLine("  (`fire attack train --redraw-each-epoch` draws WaNet's and IAD's samples afresh every epoch, as BackdoorBench does).");
         md.AppendLine("- **Blended pattern.** BackdoorBench blends a Hello Kitty picture that cannot ship with Fire; the default here is seeded uniform");
         md.AppendLine("  noise (the random-noise key of the original Blended paper). High-frequency noise is at least as easy for a CNN to learn, so");
         md.AppendLine("  ASR is comparable or higher; `--blend-image` takes any picture.");
