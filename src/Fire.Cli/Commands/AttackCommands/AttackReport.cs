@@ -58,6 +58,8 @@ public static class AttackReport
         md.AppendLine("any backdoor, and the share it still classifies correctly: how much of the class the trigger leaves to a model that never learnt it");
         md.AppendLine("(a strong blend or SIG's stripes hide much of the image; a reference for a defense's PA, not a bound). **Targets** (the issue's): ASR at least 90% with CA within 2 points of the clean model for BadNets, Blended, WaNet and");
         md.AppendLine("IAD; ASR at least 80% for SIG. Adaptive-Blend is a stress test for defenses, with no target. All attacks are all-to-one to class 0.");
+        md.AppendLine("*Training time*: as recorded when the cached model was trained, on this machine's cores but not always alone on them, so a");
+        md.AppendLine("pace to compare between attacks only roughly (IAD's includes pre-training its mask network).");
         md.AppendLine();
         foreach (var section in sections) AppendSection(md, section);
         AppendAttacks(md, sections);
