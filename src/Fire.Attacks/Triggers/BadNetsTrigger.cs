@@ -1,3 +1,4 @@
+using Fire.Models;
 using Fire.Data.Imaging;
 using static TorchSharp.torch;
 
@@ -51,7 +52,7 @@ public sealed class BadNetsTrigger : ImageTrigger
     public int Top { get; }
     public int Left { get; }
 
-    protected override Tensor Transform(Tensor images) => images * _keep + _stamp;
+    protected override Tensor Transform(Tensor images) => images.mul(_keep).add_(_stamp, HeldScalars.One);
 
     /// <summary>Throws a clear error unless a patch of the given size at (top, left) lies inside the images.</summary>
     public static void CheckPlacement(ImageShape shape, int height, int width, int top, int left)

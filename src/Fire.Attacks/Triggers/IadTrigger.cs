@@ -1,3 +1,4 @@
+using Fire.Models;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Triggers;
@@ -38,6 +39,6 @@ public sealed class IadTrigger : ImageTrigger
     public static Tensor Compose(Tensor images, Tensor pattern, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        return (images + (pattern - images) * mask).MoveToOuterDisposeScope();
+        return images.add(pattern.add(images, HeldScalars.MinusOne).mul(mask), HeldScalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Fire.Models;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Triggers;
@@ -30,5 +31,5 @@ public sealed class SigTrigger : ImageTrigger
     public static double Value(double delta, double frequency, int column, int width) =>
         delta / 255.0 * Math.Sin(2 * Math.PI * column * frequency / width);
 
-    protected override Tensor Transform(Tensor images) => (images + _signal).clamp(0, 1);
+    protected override Tensor Transform(Tensor images) => images.add(_signal, HeldScalars.One).clamp_(HeldScalars.Zero, HeldScalars.One);
 }

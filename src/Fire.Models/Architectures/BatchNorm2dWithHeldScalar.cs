@@ -25,7 +25,7 @@ public sealed class BatchNorm2dWithHeldScalar : TorchSharp.Modules.BatchNorm
     public override Tensor forward(Tensor input)
     {
         ValidateInputDimensions(input);
-        if (training) num_batches_tracked!.add_(Blocks.One, Blocks.One);
+        if (training) num_batches_tracked!.add_(HeldScalars.One, HeldScalars.One);
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, momentum!.Value, eps);
     }
 }

@@ -7,11 +7,8 @@ namespace Fire.Models.Architectures;
 /// <summary>Building blocks that several architectures share.</summary>
 internal static class Blocks
 {
-    /// <summary>The Scalar 1, held for the whole process, for libtorch calls that would otherwise get a temporary one.</summary>
-    internal static readonly Scalar One = 1.ToScalar();
-
-    /// <summary>y + x with an alpha Scalar the process holds, not a temporary one (see <see cref="BatchNorm2dWithHeldScalar"/>).</summary>
-    public static Tensor Residual(Tensor y, Tensor x) => y.add(x, One);
+    /// <summary>y + x with an alpha Scalar the process holds, not a temporary one (see <see cref="HeldScalars"/>).</summary>
+    public static Tensor Residual(Tensor y, Tensor x) => y.add(x, HeldScalars.One);
 
     /// <summary>3x3 convolution (padding 1, no bias: batch norm has one), batch norm, ReLU.</summary>
     public static Module<Tensor, Tensor> ConvBnRelu(int input, int output, int stride = 1) =>
