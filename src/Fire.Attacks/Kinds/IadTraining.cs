@@ -28,10 +28,10 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
     private const double Epsilon = 1e-7;
     private static readonly int[] MaskMilestones = [10, 20];
 
-    /// <param name="positions">The training positions in <paramref name="train"/> (the recipe's subset).</param>
-    public TrainResult Run(ImageDataset train, int[] positions, EpochSelection selection)
+    public TrainResult Run(ImageDataset train, EpochSelection selection)
     {
         recipe.Validate();
+        int[] positions = selection.Positions;
         var data = positions.Length == train.Count ? train : train.Subset(positions, $"{train.Name} ({positions.Length} of {train.Count})");
         bool dropLast = data.Count % recipe.BatchSize == 1; // a batch of one breaks batch normalisation
         var augmentation = recipe.Augmentation ?? Augmentation.None;

@@ -10,7 +10,7 @@ namespace Fire.Attacks.Poisoning;
 /// </summary>
 public sealed class EpochSelection
 {
-    private readonly int[] _positions, _eligible;
+    private readonly int[] _eligible;
     private readonly int _seed;
     private readonly bool _redraw;
     private (int Draw, HashSet<int> Poisoned, HashSet<int> Auxiliary)? _last;
@@ -20,7 +20,7 @@ public sealed class EpochSelection
     public EpochSelection(int[] positions, int[] eligible, int poisonCount, int auxiliaryCount, int seed, bool redraw)
     {
         if (poisonCount < 0 || auxiliaryCount < 0) throw new ArgumentOutOfRangeException(nameof(poisonCount), "Sample counts cannot be negative.");
-        _positions = positions;
+        Positions = positions;
         _eligible = eligible;
         _seed = seed;
         _redraw = redraw;
@@ -28,6 +28,8 @@ public sealed class EpochSelection
         AuxiliaryCount = Math.Min(auxiliaryCount, positions.Length - PoisonCount);
     }
 
+    /// <summary>Every training position (the recipe's subset of the training set).</summary>
+    public int[] Positions { get; }
     public int PoisonCount { get; }
     public int AuxiliaryCount { get; }
 
@@ -38,7 +40,7 @@ public sealed class EpochSelection
         if (_last is not { } last || last.Draw != draw)
         {
             var poisoned = PoisonedSets.Draw(_eligible, PoisonCount, Seed(Seeds.Selection, draw)).ToHashSet();
-            var rest = _positions.Where(p => !poisoned.Contains(p)).ToArray();
+            var rest = Positions.Where(p => !poisoned.Contains(p)).ToArray();
             var auxiliary = PoisonedSets.Draw(rest, AuxiliaryCount, Seed(Seeds.Auxiliary, draw)).ToHashSet();
             _last = last = (draw, poisoned, auxiliary);
         }

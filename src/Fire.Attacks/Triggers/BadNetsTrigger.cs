@@ -1,5 +1,5 @@
-using Fire.Models;
 using Fire.Data.Imaging;
+using Fire.Models;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Triggers;

@@ -1,6 +1,6 @@
-using TorchSharp;
-using Fire.Models;
 using Fire.Data.Imaging;
+using Fire.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Triggers;
