@@ -87,8 +87,8 @@ public abstract class LayeredNet : nn.Module<Tensor, Tensor>
 
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
-    /// <summary>(images - mean) / std, with a held alpha Scalar: this runs on every forward pass (see <see cref="HeldScalars"/>).</summary>
-    public Tensor Normalize(Tensor images) => images.add(_mean, HeldScalars.MinusOne).div(_std);
+    /// <summary>(images - mean) / std: tensor by tensor, so no temporary Scalar on this every-forward-pass path (see <see cref="HeldScalars"/>).</summary>
+    public Tensor Normalize(Tensor images) => (images - _mean) / _std;
 
     public override Tensor forward(Tensor images)
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Fire.Data;
 using Fire.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Fire.Training;
@@ -16,14 +15,14 @@ namespace Fire.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private readonly SGD _optimizer;
+    private readonly Optimizers.SGD _optimizer;
 
     public Trainer(LayeredNet net, TrainRecipe recipe)
     {
         recipe.Validate();
         Net = net;
         Recipe = recipe;
-        _optimizer = optim.SGD(net.parameters(), recipe.LearningRate, recipe.Momentum, weight_decay: recipe.WeightDecay);
+        _optimizer = new Optimizers.SGD(net.parameters(), recipe.LearningRate, recipe.Momentum, recipe.WeightDecay);
     }
 
     public LayeredNet Net { get; }

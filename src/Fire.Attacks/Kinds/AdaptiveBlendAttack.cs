@@ -3,6 +3,7 @@ using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
 using Fire.Attacks.Triggers;
 using Fire.Data.Imaging;
+using Fire.Models;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Kinds;
@@ -66,7 +67,7 @@ public sealed class AdaptiveBlendAttack : DataPoisoningAttack
     {
         using var scope = NewDisposeScope();
         var masks = cat(positions.Select(PieceMask).ToArray(), 0);
-        return (images + (_pattern - images) * masks * _parameters.Alpha).MoveToOuterDisposeScope();
+        return images.Plus(((_pattern - images) * masks).Times(_parameters.Alpha)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The piece mask (1, 1, H, W) of the training image at <paramref name="position"/>: round(mask rate x pieces) pieces zeroed.</summary>

@@ -4,6 +4,7 @@ using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Models;
 using Fire.Training;
+using Fire.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
     {
         long images = 0;
         var mask = networks.MaskNet;
-        using var optimizer = optim.Adam(mask.parameters(), 0.01, 0.5, 0.9);
+        using var optimizer = new Adam(mask.parameters(), 0.01, 0.5, 0.9);
         for (int epoch = 0; epoch < p.MaskEpochs; epoch++)
         {
             hooks?.Cancellation.ThrowIfCancellationRequested();
@@ -65,9 +66,9 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
                 using var scope = NewDisposeScope();
                 var (x1, x2) = (Images(a), Images(b));
                 var (m1, m2) = (IadGenerator.Threshold(mask.call(x1)), IadGenerator.Threshold(mask.call(x2)));
-                var norm = nn.functional.relu(m1 - p.MaskDensity).mean();
+                var norm = nn.functional.relu(m1.Minus(p.MaskDensity)).mean();
                 var diversity = Diversity(x1, x2, m1, m2);
-                var loss = norm * p.LambdaNorm + diversity * p.LambdaDiv;
+                var loss = norm.Times(p.LambdaNorm).Plus(diversity.Times(p.LambdaDiv));
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -87,8 +88,8 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
         int count, bool dropLast)
     {
         var generator = networks.Generator;
-        using var classifierOptimizer = optim.SGD(net.parameters(), recipe.LearningRate, recipe.Momentum, weight_decay: recipe.WeightDecay);
-        using var generatorOptimizer = optim.Adam(generator.parameters(), p.GeneratorLearningRate, 0.5, 0.9);
+        using var classifierOptimizer = new SGD(net.parameters(), recipe.LearningRate, recipe.Momentum, recipe.WeightDecay);
+        using var generatorOptimizer = new Adam(generator.parameters(), p.GeneratorLearningRate, 0.5, 0.9);
         int stepsPerEpoch = dropLast ? count / recipe.BatchSize : (count + recipe.BatchSize - 1) / recipe.BatchSize;
         long totalSteps = (long)stepsPerEpoch * recipe.Epochs;
         var summaries = new List<EpochSummary>();
@@ -114,7 +115,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
                 {
                     var (images, labels) = Batch(a, b, Rows(a, positions, poisoned), Rows(a, positions, cross), out var diversity);
                     var logits = net.call(images);
-                    var loss = nn.functional.cross_entropy(logits, labels) + diversity;
+                    var loss = nn.functional.cross_entropy(logits, labels).Plus(diversity);
                     classifierOptimizer.zero_grad();
                     generatorOptimizer.zero_grad();
                     loss.backward();
@@ -155,7 +156,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
             bdImages = x.index_select(0, rows);
             bdPatterns = generator.call(bdImages);
             images = images.index_copy(0, rows, IadTrigger.Compose(bdImages, bdPatterns, IadGenerator.Threshold(mask.call(bdImages))));
-            y = y.index_fill(0, rows, target);
+            y = y.index_fill(0, rows, HeldScalars.Of(target));
         }
         if (cross.Length > 0)
         {
@@ -165,7 +166,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
             images = images.index_copy(0, rows, IadTrigger.Compose(x.index_select(0, rows), crossPatterns, IadGenerator.Threshold(mask.call(sources))));
             int pairs = Math.Min(bd.Length, cross.Length);
             if (pairs > 0)
-                diversity = Diversity(bdImages!.narrow(0, 0, pairs), sources.narrow(0, 0, pairs), bdPatterns!.narrow(0, 0, pairs), crossPatterns.narrow(0, 0, pairs)) * p.LambdaDiv;
+                diversity = Diversity(bdImages!.narrow(0, 0, pairs), sources.narrow(0, 0, pairs), bdPatterns!.narrow(0, 0, pairs), crossPatterns.narrow(0, 0, pairs)).Times(p.LambdaDiv);
         }
         return (images, y);
     }
@@ -176,9 +177,9 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
     /// </summary>
     private static Tensor Diversity(Tensor x1, Tensor x2, Tensor g1, Tensor g2)
     {
-        var images = ((x1 - x2).square().mean(new long[] { 1, 2, 3 }) + 1e-12).sqrt();
-        var outputs = ((g1 - g2).square().mean(new long[] { 1, 2, 3 }) + 1e-12).sqrt();
-        return (images / (outputs + Epsilon)).mean();
+        var images = (x1 - x2).square().mean(new long[] { 1, 2, 3 }).Plus(1e-12).sqrt();
+        var outputs = (g1 - g2).square().mean(new long[] { 1, 2, 3 }).Plus(1e-12).sqrt();
+        return (images / outputs.Plus(Epsilon)).mean();
     }
 
     private static Tensor Images(ImageBatch batch) =>

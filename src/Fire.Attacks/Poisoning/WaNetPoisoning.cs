@@ -1,4 +1,5 @@
 using Fire.Attacks.Triggers;
+using Fire.Models;
 using Fire.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selectio
         {
             var rows = tensor(bd);
             x.index_copy_(0, rows, trigger.Apply(x.index_select(0, rows)));
-            if (target is int t) y.index_fill_(0, rows, t);
+            if (target is int t) y.index_fill_(0, rows, HeldScalars.Of(t));
         }
         if (cross.Length > 0)
         {

@@ -1,3 +1,4 @@
+using Fire.Models;
 using Fire.Models.Architectures;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,11 +49,11 @@ public sealed class IadGenerator : Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        return (_body.call(images).tanh() / (2 + Epsilon) + 0.5).MoveToOuterDisposeScope();
+        return _body.call(images).tanh().DividedBy(2 + Epsilon).Plus(0.5).MoveToOuterDisposeScope();
     }
 
     /// <summary>The sharp mask from the mask network's output: tanh(20 x - 10) / (2 + 1e-7) + 0.5.</summary>
-    public static Tensor Threshold(Tensor maskOutput) => (maskOutput * 20 - 10).tanh() / (2 + Epsilon) + 0.5;
+    public static Tensor Threshold(Tensor maskOutput) => maskOutput.Times(20).Minus(10).tanh().DividedBy(2 + Epsilon).Plus(0.5);
 
     /// <summary>Down/up steps for an image size: 3 where both sides divide by 8 (CIFAR, GTSRB), else 2 (MNIST's 28).</summary>
     public static int DefaultSteps(ImageShape shape) => shape.Height % 8 == 0 && shape.Width % 8 == 0 ? 3 : 2;

@@ -39,6 +39,6 @@ public sealed class IadTrigger : ImageTrigger
     public static Tensor Compose(Tensor images, Tensor pattern, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        return images.add(pattern.add(images, HeldScalars.MinusOne).mul(mask), HeldScalars.One).MoveToOuterDisposeScope();
+        return images.Plus((pattern - images) * mask).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Fire.Models;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -31,7 +32,7 @@ public sealed class WaNetTrigger : ImageTrigger
         var field = F.interpolate(tensor(noise, new long[] { 1, 2, k, k }), new long[] { shape.Height, shape.Width },
             mode: InterpolationMode.Bicubic, align_corners: true).permute(0, 2, 3, 1);
         var scale = tensor(new[] { (float)(s / shape.Width), (float)(s / shape.Height) });
-        _grid = Keep(((IdentityGrid(shape) + field * scale) * gridRescale).clamp(-1, 1).contiguous().MoveToOuterDisposeScope());
+        _grid = Keep(IdentityGrid(shape).Plus(field * scale).Times(gridRescale).Clamped(-1, 1).contiguous().MoveToOuterDisposeScope());
     }
 
     public int K { get; }
@@ -53,9 +54,9 @@ public sealed class WaNetTrigger : ImageTrigger
         Shape.Check(images, "The WaNet noise warp");
         using var scope = NewDisposeScope();
         long n = images.shape[0];
-        var jitter = (rand(new long[] { n, Shape.Height, Shape.Width, 2 }, generator: generator) * 2 - 1)
+        var jitter = rand(new long[] { n, Shape.Height, Shape.Width, 2 }, generator: generator).Times(2).Minus(1)
                      * tensor(new[] { 1f / Shape.Width, 1f / Shape.Height });
-        return Warp(images, (_grid + jitter).clamp(-1, 1)).MoveToOuterDisposeScope();
+        return Warp(images, _grid.Plus(jitter).Clamped(-1, 1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The 2 k k offsets of a WaNet field: U(-1, 1) from <paramref name="seed"/>, scaled to mean absolute value 1.</summary>

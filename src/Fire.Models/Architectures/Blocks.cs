@@ -7,8 +7,8 @@ namespace Fire.Models.Architectures;
 /// <summary>Building blocks that several architectures share.</summary>
 internal static class Blocks
 {
-    /// <summary>y + x with an alpha Scalar the process holds, not a temporary one (see <see cref="HeldScalars"/>).</summary>
-    public static Tensor Residual(Tensor y, Tensor x) => y.add(x, HeldScalars.One);
+    /// <summary>y + x without a temporary Scalar (see <see cref="HeldArithmetic"/>).</summary>
+    public static Tensor Residual(Tensor y, Tensor x) => y.Plus(x);
 
     /// <summary>3x3 convolution (padding 1, no bias: batch norm has one), batch norm, ReLU.</summary>
     public static Module<Tensor, Tensor> ConvBnRelu(int input, int output, int stride = 1) =>
