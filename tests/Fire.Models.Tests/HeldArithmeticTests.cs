@@ -19,6 +19,7 @@ public class HeldArithmeticTests
         Assert.Equal(Values(x * 20), Values(x.Times(20)));
         Assert.Equal(Values(x / (2 + 1e-7)), Values(x.DividedBy(2 + 1e-7)));
         Assert.Equal(Values(x.clamp(-1, 1)), Values(x.Clamped(-1, 1)));
+        Assert.Equal(Values(x.square()), Values(x.Squared()));
         Assert.Equal([1.5f, 2f], Values(tensor(new[] { 1f, 2f }).Plus(0.5).Clamped(0, 2)));
     }
 

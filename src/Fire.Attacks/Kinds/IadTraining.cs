@@ -177,8 +177,8 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
     /// </summary>
     private static Tensor Diversity(Tensor x1, Tensor x2, Tensor g1, Tensor g2)
     {
-        var images = (x1 - x2).square().mean(new long[] { 1, 2, 3 }).Plus(1e-12).sqrt();
-        var outputs = (g1 - g2).square().mean(new long[] { 1, 2, 3 }).Plus(1e-12).sqrt();
+        var images = (x1 - x2).Squared().mean(new long[] { 1, 2, 3 }).Plus(1e-12).sqrt();
+        var outputs = (g1 - g2).Squared().mean(new long[] { 1, 2, 3 }).Plus(1e-12).sqrt();
         return (images / outputs.Plus(Epsilon)).mean();
     }
 
