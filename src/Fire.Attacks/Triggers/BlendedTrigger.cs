@@ -1,6 +1,5 @@
 using Fire.Data.Imaging;
 using Fire.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Triggers;
@@ -11,7 +10,6 @@ public sealed class BlendedTrigger : ImageTrigger
     public const string TriggerName = "blended";
 
     private readonly Tensor _scaledPattern; // (1, C, H, W): alpha * pattern
-    private readonly Scalar _imageShare; // 1 - alpha
 
     /// <param name="pattern">The pattern at the images' size and channels.</param>
     public BlendedTrigger(ImageShape shape, PlanarImage pattern, double alpha, string name = TriggerName) : base(name, shape)
@@ -23,14 +21,12 @@ public sealed class BlendedTrigger : ImageTrigger
         Alpha = alpha;
         var scaled = pattern.Pixels.Select(b => (float)(alpha * (b / 255f))).ToArray();
         _scaledPattern = Keep(tensor(scaled, new long[] { 1, shape.Channels, shape.Height, shape.Width }));
-        _imageShare = (1 - alpha).ToScalar();
     }
 
     public PlanarImage Pattern { get; }
     public double Alpha { get; }
 
-    // Scalars held by the trigger, not temporary ones (see HeldScalars).
-    protected override Tensor Transform(Tensor images) => images.mul(_imageShare).add_(_scaledPattern, HeldScalars.One);
+    protected override Tensor Transform(Tensor images) => images.Times(1 - Alpha).add_(_scaledPattern, HeldScalars.One);
 
     public static void CheckAlpha(double alpha, string option)
     {
