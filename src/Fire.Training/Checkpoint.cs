@@ -7,10 +7,11 @@ namespace Fire.Training;
 
 /// <summary>
 /// A trained model on disk: weights in TorchSharp's <c>module.save</c> format at <c>path</c>, the
-/// <see cref="CheckpointInfo"/> sidecar at <c>path.json</c>, and, while training can still resume, the optimizer
-/// state at <c>path.optim</c>. Saving is atomic: every file is written to a temporary name in the same folder,
-/// flushed to disk, then renamed into place, weights first and sidecar last, so a sidecar never names weights that
-/// are missing or half written, and a failed save leaves the previous checkpoint as it was.
+/// <see cref="CheckpointInfo"/> sidecar at <c>path.json</c>, and, while training can still resume, the training
+/// state (optimizer states, any other network the training updates) at <c>path.optim</c>. Saving is atomic: every
+/// file is written to a temporary name in the same folder, flushed to disk, then renamed into place, weights first
+/// and sidecar last, so a sidecar never names weights that are missing or half written, and a failed save leaves the
+/// previous checkpoint as it was.
 /// </summary>
 public static class Checkpoint
 {
@@ -33,18 +34,22 @@ public static class Checkpoint
 
     /// <summary>
     /// Saves <paramref name="net"/> and <paramref name="info"/> at <paramref name="path"/>. With a
-    /// <paramref name="trainer"/>, the checkpoint is also a training state: the optimizer state is saved beside it
-    /// and the sidecar records the trainer's recipe and epochs done, so <c>fire train --resume</c> can continue.
-    /// Without one, an optimizer state left by earlier epochs is removed once the new sidecar is in place.
+    /// <paramref name="training"/>, the checkpoint is also a training state: the training's state is saved beside it
+    /// and the sidecar records its recipe, epochs done and time spent, so <c>fire train --resume</c> (or a
+    /// <see cref="TrainingState"/>) can continue. Without one, a state left by earlier epochs is removed once the new sidecar is in place.
     /// </summary>
-    public static void Save(LayeredNet net, CheckpointInfo info, string path, Trainer? trainer = null)
+    public static void Save(LayeredNet net, CheckpointInfo info, string path, IResumableTraining? training = null)
     {
         path = Path.GetFullPath(WeightsPath(path));
         string optimizerPath = path + OptimizerSuffix;
-        if (trainer is not null)
-            info = info with { Recipe = trainer.Recipe, EpochsDone = trainer.EpochsDone, OptimizerState = Path.GetFileName(optimizerPath) };
+        if (training is not null)
+            info = info with
+            {
+                Recipe = training.Recipe, EpochsDone = training.EpochsDone, OptimizerState = Path.GetFileName(optimizerPath),
+                TrainingSeconds = training.Elapsed.TotalSeconds,
+            };
         else
-            info = info with { OptimizerState = null };
+            info = info with { OptimizerState = null, TrainingSeconds = null };
         info = info with { FireVersion = CheckpointInfo.CurrentFireVersion };
         string json = JsonSerializer.Serialize(info, JsonOptions); // fails before any file is touched
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -53,7 +58,7 @@ public static class Checkpoint
         try
         {
             staged.Add((WriteTemp(path, writer => net.save(writer)), path));
-            if (trainer is not null) staged.Add((WriteTemp(optimizerPath, trainer.SaveOptimizerState), optimizerPath));
+            if (training is not null) staged.Add((WriteTemp(optimizerPath, training.SaveState), optimizerPath));
             staged.Add((WriteTemp(SidecarPath(path), writer => writer.Write(System.Text.Encoding.UTF8.GetBytes(json))), SidecarPath(path)));
             foreach (var (temp, final) in staged) File.Move(temp, final, overwrite: true);
         }
@@ -61,7 +66,33 @@ public static class Checkpoint
         {
             foreach (var (temp, _) in staged) File.Delete(temp); // no-op for the renamed ones
         }
-        if (trainer is null) File.Delete(optimizerPath);
+        if (training is null) File.Delete(optimizerPath);
+    }
+
+    /// <summary>
+    /// Reads the training state saved beside the checkpoint at <paramref name="checkpointPath"/> (described by its sidecar
+    /// <paramref name="info"/>) with <paramref name="read"/>, for a training by <paramref name="recipe"/>, which must be the
+    /// recipe the sidecar records; errors name the file and what is wrong.
+    /// </summary>
+    public static void ReadTrainingState(CheckpointInfo info, string checkpointPath, TrainRecipe recipe, Action<BinaryReader> read)
+    {
+        if (info.Recipe != recipe)
+            throw new ArgumentException($"Checkpoint '{checkpointPath}' was trained with {info.Recipe?.ToString() ?? "no recorded recipe"}, not {recipe}.");
+        if (info.OptimizerState is null)
+            throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds no optimizer state: it is a finished model, not a training state to resume.");
+        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, info.OptimizerState);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Optimizer state '{path}' named by checkpoint '{checkpointPath}' is missing.", path);
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            read(reader);
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+                throw new InvalidDataException($"{reader.BaseStream.Length - reader.BaseStream.Position} bytes are left over");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"Optimizer state '{path}' does not fit this model and recipe: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -93,6 +124,24 @@ public static class Checkpoint
             net.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Loads the weights of the checkpoint at <paramref name="path"/> into <paramref name="net"/> (whose parameters stay the
+    /// same tensors, so an optimizer built on them keeps working) and returns its sidecar. The checkpoint must describe
+    /// the same architecture, image shape and classes as the net.
+    /// </summary>
+    public static CheckpointInfo LoadInto(LayeredNet net, string path)
+    {
+        path = WeightsPath(path);
+        var info = ReadInfo(path);
+        if (info.Architecture != net.Architecture || !info.InputShape.SequenceEqual(net.InputShape) || info.ClassNames.Count != net.ClassCount)
+            throw new InvalidDataException(
+                $"Checkpoint '{path}' holds {info.Architecture} for {string.Join("x", info.InputShape)} images in {info.ClassNames.Count} classes, " +
+                $"not {net.Architecture} for {string.Join("x", net.InputShape)} in {net.ClassCount}.");
+        CheckFits(net, WeightsFile.ReadEntries(path), path, info);
+        net.load(path);
+        return info;
     }
 
     /// <summary>Reads and checks the sidecar of the checkpoint at <paramref name="path"/> (weights or sidecar path).</summary>

@@ -9,7 +9,8 @@ namespace Fire.Training;
 /// The JSON sidecar of a checkpoint (<c>&lt;weights&gt;.json</c>): what is needed to rebuild the network and what
 /// it is. <see cref="Attack"/> holds the full specification of a backdoor the model was trained with (filled by
 /// Fire.Attacks); <see cref="Extra"/> is free for anything else. <see cref="OptimizerState"/> names the optimizer
-/// state file beside the weights while the checkpoint is a resumable training state, and is null once training ended.
+/// state file beside the weights while the checkpoint is a resumable training state, and is null once training ended;
+/// <see cref="TrainingSeconds"/> is then the time spent on the epochs done.
 /// </summary>
 public sealed record CheckpointInfo
 {
@@ -28,6 +29,7 @@ public sealed record CheckpointInfo
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     public string FireVersion { get; init; } = CurrentFireVersion;
     public string? OptimizerState { get; init; }
+    public double? TrainingSeconds { get; init; }
     public JsonObject? Attack { get; init; }
     public JsonObject? Extra { get; init; }
 

@@ -13,7 +13,7 @@ namespace Fire.Training;
 /// Deterministic for a seed: the loader is seeded by the recipe and the torch generator (dropout, any random layer) is re-seeded at
 /// the start of every epoch from (seed, epoch), so a run resumed at an epoch boundary repeats an uninterrupted one.
 /// </summary>
-public sealed class Trainer : IDisposable
+public sealed class Trainer : IResumableTraining, IDisposable
 {
     private readonly Optimizers.SGD _optimizer;
 
@@ -29,12 +29,19 @@ public sealed class Trainer : IDisposable
     public TrainRecipe Recipe { get; }
     /// <summary>Epochs completed so far, including those before a resume.</summary>
     public int EpochsDone { get; private set; }
+    /// <summary>Time spent on the epochs done, including those before a resume.</summary>
+    public TimeSpan Elapsed { get; private set; }
 
     public IBatchTransform? BatchTransform { get; init; }
     /// <summary>When set, accuracy on it is measured after every epoch (transform applied with training = false).</summary>
     public ImageDataset? Validation { get; init; }
     /// <summary>Called after every epoch, e.g. to save a checkpoint with <see cref="Checkpoint.Save"/> and this trainer.</summary>
     public Action<EpochSummary>? EpochCompleted { get; init; }
+    /// <summary>
+    /// When set, <see cref="Fit"/> continues from the state saved there (when there is one and this trainer has not
+    /// started) and saves the state there after every epoch.
+    /// </summary>
+    public TrainingState? State { get; init; }
 
     /// <summary>Seeds torch's generator and builds <paramref name="architecture"/> for <paramref name="data"/>'s images.</summary>
     public static LayeredNet CreateModel(string architecture, ImageDataset data, Normalization normalization, int seed)
@@ -52,6 +59,8 @@ public sealed class Trainer : IDisposable
     {
         CheckShape(train);
         if (Validation is not null) CheckShape(Validation);
+        if (EpochsDone == 0) State?.TryContinue(Net, this);
+        var earlier = Elapsed;
         int[] positions = Recipe.TrainingIndices(train);
         var data = positions.Length == train.Count ? train : train.Subset(positions, $"{train.Name} ({positions.Length} of {train.Count})");
         // A last batch of one image would break batch normalisation in training mode: drop only that case.
@@ -73,9 +82,11 @@ public sealed class Trainer : IDisposable
             var done = summary.Summary with { ValidationAccuracy = Validation is null ? null : Validate(epoch) };
             epochs.Add(done);
             EpochsDone = epoch + 1;
+            Elapsed = earlier + total.Elapsed;
+            State?.Save(Net, this);
             EpochCompleted?.Invoke(done);
         }
-        return new TrainResult(epochs, images, total.Elapsed);
+        return new TrainResult(epochs, images, total.Elapsed) { EarlierDuration = earlier };
     }
 
     private (EpochSummary Summary, long Images) RunEpoch(BatchLoader loader, int[] positions, int epoch, int stepsPerEpoch,
@@ -138,30 +149,18 @@ public sealed class Trainer : IDisposable
     internal static long EpochSeed(int seed, int epoch) => (long)seed * 1_000_003 + epoch;
 
     /// <summary>Writes the optimizer's state (SGD momentum buffers and group settings, TorchSharp's format).</summary>
-    internal void SaveOptimizerState(BinaryWriter writer) => _optimizer.save_state_dict(writer);
+    public void SaveState(BinaryWriter writer) => _optimizer.save_state_dict(writer);
 
     /// <summary>
     /// Continues the training described by <paramref name="info"/> (read from the checkpoint at
-    /// <paramref name="checkpointPath"/>): restores the optimizer state saved beside it and the epoch count.
+    /// <paramref name="checkpointPath"/>): restores the optimizer state saved beside it, the epoch count and the time spent.
     /// The net must be the one loaded from that checkpoint and the recipe the one it records.
     /// </summary>
     public void ContinueFrom(CheckpointInfo info, string checkpointPath)
     {
-        if (info.Recipe != Recipe)
-            throw new ArgumentException($"Checkpoint '{checkpointPath}' was trained with {info.Recipe?.ToString() ?? "no recorded recipe"}, not {Recipe}.");
-        if (info.OptimizerState is null)
-            throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds no optimizer state: it is a finished model, not a training state to resume.");
-        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, info.OptimizerState);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Optimizer state '{path}' named by checkpoint '{checkpointPath}' is missing.", path);
-        try
-        {
-            _optimizer.load_state_dict(path);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException)
-        {
-            throw new InvalidDataException($"Optimizer state '{path}' does not fit this model and recipe: {e.Message}", e);
-        }
+        Checkpoint.ReadTrainingState(info, checkpointPath, Recipe, _optimizer.load_state_dict);
         EpochsDone = info.EpochsDone;
+        Elapsed = TimeSpan.FromSeconds(info.TrainingSeconds ?? 0);
     }
 
     private void CheckShape(ImageDataset data)

@@ -97,9 +97,13 @@ public abstract class BackdoorAttack
     }
 }
 
-/// <summary>What a caller can watch while an attack trains: batch progress, phase messages, a clean validation set.</summary>
+/// <summary>
+/// What a caller can watch while an attack trains (batch progress, phase messages, a clean validation set) and where
+/// the training saves itself after every epoch and continues from (<see cref="State"/>).
+/// </summary>
 public sealed record AttackTrainingHooks(
     IProgress<TrainProgress>? Progress = null,
     Action<string>? Status = null,
     ImageDataset? Validation = null,
-    CancellationToken Cancellation = default);
+    CancellationToken Cancellation = default,
+    TrainingState? State = null);

@@ -34,7 +34,7 @@ public abstract class DataPoisoningAttack(AttackSpec spec) : BackdoorAttack(spec
     {
         var (data, summary) = PoisonTrainingSet(train, recipe);
         Spec = Spec with { Poisoning = summary };
-        using var trainer = new Trainer(net, recipe) { Validation = hooks?.Validation };
+        using var trainer = new Trainer(net, recipe) { Validation = hooks?.Validation, State = hooks?.State };
         return trainer.Fit(data, hooks?.Progress, hooks?.Cancellation ?? default);
     }
 }

@@ -82,7 +82,8 @@ public sealed class IadAttack : BackdoorAttack
         var p = Spec.Read<Parameters>();
         var (selection, summary) = SelectPerEpoch(train, recipe, p.CrossRatio);
         Spec = Spec with { Poisoning = summary };
-        return new IadTraining(net, Networks, p, Target, recipe, hooks).Run(train, selection);
+        using var training = new IadTraining(net, Networks, p, Target, recipe, hooks);
+        return training.Run(train, selection);
     }
 
     public override void SaveFiles(string checkpointPath)

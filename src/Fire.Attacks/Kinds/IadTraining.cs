@@ -21,29 +21,91 @@ namespace Fire.Attacks.Kinds;
 /// model), generator and mask network Adam (betas 0.5, 0.9); the mask learning rate drops tenfold after 10 and 20
 /// epochs (BackdoorBench's milestones; its generator milestones, 200+, lie beyond any CPU recipe).
 /// Poisoned and cross samples come from an <see cref="EpochSelection"/>, so exactly round(rate x N) images are
-/// poisoned per epoch.
+/// poisoned per epoch. With a <see cref="AttackTrainingHooks.State"/>, the training saves itself after the mask
+/// pre-training and after every joint epoch (classifier weights, both networks, both optimizers) and continues from there.
 /// </summary>
-internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttack.Parameters p, int target, TrainRecipe recipe,
-    AttackTrainingHooks? hooks)
+internal sealed class IadTraining : IResumableTraining, IDisposable
 {
     private const double Epsilon = 1e-7;
     private static readonly int[] MaskMilestones = [10, 20];
 
-    public TrainResult Run(ImageDataset train, EpochSelection selection)
+    private readonly LayeredNet net;
+    private readonly IadNetworks networks;
+    private readonly IadAttack.Parameters p;
+    private readonly int target;
+    private readonly AttackTrainingHooks? hooks;
+    private readonly SGD classifierOptimizer;
+    private readonly Adam generatorOptimizer;
+
+    public IadTraining(LayeredNet net, IadNetworks networks, IadAttack.Parameters p, int target, TrainRecipe recipe, AttackTrainingHooks? hooks)
     {
         recipe.Validate();
+        (this.net, this.networks, this.p, this.target, Recipe, this.hooks) = (net, networks, p, target, recipe, hooks);
+        classifierOptimizer = new SGD(net.parameters(), recipe.LearningRate, recipe.Momentum, recipe.WeightDecay);
+        generatorOptimizer = new Adam(networks.Generator.parameters(), p.GeneratorLearningRate, 0.5, 0.9);
+    }
+
+    public TrainRecipe Recipe { get; }
+    /// <summary>Joint epochs done (the mask pre-training comes before the first).</summary>
+    public int EpochsDone { get; private set; }
+    public TimeSpan Elapsed { get; private set; }
+
+    public TrainResult Run(ImageDataset train, EpochSelection selection)
+    {
         int[] positions = selection.Positions;
         var data = positions.Length == train.Count ? train : train.Subset(positions, $"{train.Name} ({positions.Length} of {train.Count})");
-        bool dropLast = data.Count % recipe.BatchSize == 1; // a batch of one breaks batch normalisation
-        var augmentation = recipe.Augmentation ?? Augmentation.None;
-        var first = new BatchLoader(data, recipe.BatchSize, shuffle: true, recipe.Seed, augmentation, dropLast);
-        var second = new BatchLoader(data, recipe.BatchSize, shuffle: true, Seeds.For(recipe.Seed, Seeds.Auxiliary), augmentation, dropLast);
+        bool dropLast = data.Count % Recipe.BatchSize == 1; // a batch of one breaks batch normalisation
+        var augmentation = Recipe.Augmentation ?? Augmentation.None;
+        var first = new BatchLoader(data, Recipe.BatchSize, shuffle: true, Recipe.Seed, augmentation, dropLast);
+        var second = new BatchLoader(data, Recipe.BatchSize, shuffle: true, Seeds.For(Recipe.Seed, Seeds.Auxiliary), augmentation, dropLast);
 
         var clock = Stopwatch.StartNew();
-        long maskImages = PretrainMask(first, second);
-        var (epochs, images) = TrainJointly(first, second, positions, selection, data.Count, dropLast);
+        var state = hooks?.State;
+        long maskImages = 0;
+        var earlier = TimeSpan.Zero;
+        if (state?.TryContinue(net, this) == true)
+            earlier = Elapsed;
+        else
+        {
+            maskImages = PretrainMask(first, second);
+            Elapsed = clock.Elapsed;
+            state?.Save(net, this);
+        }
+        FreezeMask();
+        var (epochs, images) = TrainJointly(first, second, positions, selection, data.Count, dropLast, () =>
+        {
+            Elapsed = earlier + clock.Elapsed;
+            state?.Save(net, this);
+        });
         networks.eval();
-        return new TrainResult(epochs, maskImages + images, clock.Elapsed); // both phases, so images per second is the overall pace
+        // Both phases, so images per second is the overall pace; after a resume, the earlier phases' time is apart.
+        return new TrainResult(epochs, maskImages + images, clock.Elapsed) { EarlierDuration = earlier };
+    }
+
+    /// <summary>The classifier's and the generator's optimizer states, then both networks' weights.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        classifierOptimizer.save_state_dict(writer);
+        generatorOptimizer.save_state_dict(writer);
+        networks.save(writer);
+    }
+
+    public void ContinueFrom(CheckpointInfo info, string checkpointPath)
+    {
+        Checkpoint.ReadTrainingState(info, checkpointPath, Recipe, reader =>
+        {
+            classifierOptimizer.load_state_dict(reader);
+            generatorOptimizer.load_state_dict(reader);
+            networks.load(reader);
+        });
+        EpochsDone = info.EpochsDone;
+        Elapsed = TimeSpan.FromSeconds(info.TrainingSeconds ?? 0);
+    }
+
+    public void Dispose()
+    {
+        classifierOptimizer.Dispose();
+        generatorOptimizer.Dispose();
     }
 
     /// <returns>The images the phase went through.</returns>
@@ -79,24 +141,27 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
             }
             hooks?.Status?.Invoke($"IAD mask network, epoch {epoch + 1}/{p.MaskEpochs}: norm {normSum / steps:F4}, diversity {diversitySum / steps:F3}");
         }
-        mask.eval();
-        foreach (var parameter in mask.parameters()) parameter.requires_grad = false;
         return images;
     }
 
+    /// <summary>From the joint phase on, the mask network only computes masks.</summary>
+    private void FreezeMask()
+    {
+        networks.MaskNet.eval();
+        foreach (var parameter in networks.MaskNet.parameters()) parameter.requires_grad = false;
+    }
+
     private (List<EpochSummary> Epochs, long Images) TrainJointly(BatchLoader first, BatchLoader second, int[] positions, EpochSelection selection,
-        int count, bool dropLast)
+        int count, bool dropLast, Action epochCompleted)
     {
         var generator = networks.Generator;
-        using var classifierOptimizer = new SGD(net.parameters(), recipe.LearningRate, recipe.Momentum, recipe.WeightDecay);
-        using var generatorOptimizer = new Adam(generator.parameters(), p.GeneratorLearningRate, 0.5, 0.9);
-        int stepsPerEpoch = dropLast ? count / recipe.BatchSize : (count + recipe.BatchSize - 1) / recipe.BatchSize;
-        long totalSteps = (long)stepsPerEpoch * recipe.Epochs;
+        int stepsPerEpoch = dropLast ? count / Recipe.BatchSize : (count + Recipe.BatchSize - 1) / Recipe.BatchSize;
+        long totalSteps = (long)stepsPerEpoch * Recipe.Epochs;
         var summaries = new List<EpochSummary>();
         long imageCount = 0;
-        for (int epoch = 0; epoch < recipe.Epochs; epoch++)
+        for (int epoch = EpochsDone; epoch < Recipe.Epochs; epoch++)
         {
-            manual_seed(Seeds.For(recipe.Seed, Seeds.Networks, epoch)); // dropout
+            manual_seed(Seeds.For(Recipe.Seed, Seeds.Networks, epoch)); // dropout
             first.Epoch = second.Epoch = p.MaskEpochs + epoch; // shuffles and augmentations not seen while pre-training the mask
             var (poisoned, cross) = selection.For(epoch);
             net.train();
@@ -109,7 +174,7 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
             {
                 hooks?.Cancellation.ThrowIfCancellationRequested();
                 long globalStep = (long)epoch * stepsPerEpoch + step;
-                double rate = CosineSchedule.LearningRate(recipe.LearningRate, globalStep, totalSteps);
+                double rate = CosineSchedule.LearningRate(Recipe.LearningRate, globalStep, totalSteps);
                 foreach (var group in classifierOptimizer.ParamGroups) group.LearningRate = rate;
                 using (var scope = NewDisposeScope())
                 {
@@ -127,13 +192,15 @@ internal sealed class IadTraining(LayeredNet net, IadNetworks networks, IadAttac
                 }
                 step++;
                 double elapsed = clock.Elapsed.TotalSeconds;
-                hooks?.Progress?.Report(new TrainProgress(epoch + 1, recipe.Epochs, step, stepsPerEpoch, lossSum / seen, (double)correct / seen,
+                hooks?.Progress?.Report(new TrainProgress(epoch + 1, Recipe.Epochs, step, stepsPerEpoch, lossSum / seen, (double)correct / seen,
                     rate, seen / elapsed, TimeSpan.FromSeconds(elapsed / step * (totalSteps - globalStep - 1))));
             }
             var time = clock.Elapsed;
             imageCount += seen;
             double? validation = hooks?.Validation is { } v ? Evaluator.Accuracy(net, v) : null;
-            summaries.Add(new EpochSummary(epoch + 1, recipe.Epochs, lossSum / seen, (double)correct / seen, validation, seen / time.TotalSeconds, time));
+            summaries.Add(new EpochSummary(epoch + 1, Recipe.Epochs, lossSum / seen, (double)correct / seen, validation, seen / time.TotalSeconds, time));
+            EpochsDone = epoch + 1;
+            epochCompleted();
         }
         return (summaries, imageCount);
     }

@@ -55,7 +55,7 @@ public sealed class WaNetAttack : BackdoorAttack
     {
         var (transform, summary) = Poisoning(train, recipe);
         Spec = Spec with { Poisoning = summary };
-        using var trainer = new Trainer(net, recipe) { BatchTransform = transform, Validation = hooks?.Validation };
+        using var trainer = new Trainer(net, recipe) { BatchTransform = transform, Validation = hooks?.Validation, State = hooks?.State };
         return trainer.Fit(train, hooks?.Progress, hooks?.Cancellation ?? default);
     }
 }

@@ -143,7 +143,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         if (result.Last is { } final)
         {
             table.AddRow("train loss / accuracy", $"{final.Loss:F4} / {final.Accuracy:P2}");
-            table.AddRow("training time", $"{result.Duration:hh\\:mm\\:ss} ({result.ImagesPerSecond:N0} img/s)");
+            table.AddRow("training time", $"{result.TotalDuration:hh\\:mm\\:ss} ({result.ImagesPerSecond:N0} img/s)");
         }
         table.AddRow("test accuracy", $"{testAccuracy:P2} ({run.Split.Test.Count:N0} images, {clock.Elapsed.TotalSeconds:F1} s)");
         table.AddRow("peak memory", $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024):F2} GiB");

@@ -10,7 +10,9 @@ namespace Fire.Evaluation.Benchmark;
 /// Trained models, trained once and reused by every command (<c>fire attack report</c>, <c>fire defend-report</c>,
 /// <c>fire bench</c>): <c>&lt;folder&gt;/&lt;key&gt;.pt</c> (with its sidecar), where the key hashes everything that
 /// determines the model: data set, architecture, the training recipe (which holds the seed) and, for a backdoored
-/// model, the attack's full specification (trigger, target, rate, seed).
+/// model, the attack's full specification (trigger, target, rate, seed). A training saves itself after every epoch
+/// beside its model's path (<see cref="TrainingState"/>), so a command stopped mid-training continues that model from its
+/// last finished epoch when run again.
 /// </summary>
 public sealed class ModelCache(string folder)
 {

@@ -48,7 +48,7 @@ public sealed class AttackSettings : AttackParameterSettings
     public bool ValidateEachEpoch { get; set; }
 
     [CommandOption("--out <PATH>")]
-    [Description("Checkpoint to write (default: runs/<dataset>-<model>-<attack>.pt); IAD also writes <PATH>.iad.")]
+    [Description("Checkpoint to write (default: runs/<dataset>-<model>-<attack>.pt); IAD also writes <PATH>.iad. The training saves itself in <PATH>.training after every epoch: the same command continues an interrupted run.")]
     public string? Out { get; set; }
 
     public override ValidationResult Validate()
@@ -92,6 +92,8 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
         console.MarkupLineInterpolated($"Attack [bold]{attackName}[/] ({AttackCatalog.Summary(attackName)}) on [bold]{dataset}[/] with [bold]{model}[/], target {attack.Target}, rate {attack.Spec.Rate}{(attack.Spec.CleanLabel ? ", clean-label" : "")}, seed {attack.Spec.Seed}.");
         console.MarkupLineInterpolated($"[grey]{AttackDescriptions.Recipe(recipe, split.Train.Count)}[/]");
 
+        string state = TrainingState.PathBeside(output);
+        if (File.Exists(state)) console.MarkupLineInterpolated($"Continuing the interrupted training saved in {state}.");
         BackdoorRun run;
         try
         {
@@ -100,7 +102,10 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
         }
         catch (OperationCanceledException)
         {
-            console.MarkupLine("[yellow]Interrupted[/]; nothing was saved.");
+            if (File.Exists(state))
+                console.MarkupLineInterpolated($"[yellow]Interrupted.[/] The finished epochs are saved in {state}; run the same command again to continue.");
+            else
+                console.MarkupLine("[yellow]Interrupted[/] before the first epoch ended; nothing was saved.");
             return 130;
         }
         using var net = run.Net;

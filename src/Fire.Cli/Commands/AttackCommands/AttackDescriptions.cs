@@ -39,7 +39,7 @@ public static class AttackDescriptions
         if (attack.Spec.Weights is { } weights) table.AddRow("trigger networks", Markup.Escape($"{weights.Path} (SHA-256 {weights.Sha256[..16]}...)"));
         table.AddRow("poisoned", Markup.Escape(Poisoning(attack)));
         if (run.Training.Last is { } last) table.AddRow("train loss / accuracy", $"{last.Loss:F4} / {last.Accuracy:P2}");
-        table.AddRow("training time", $"{run.Training.Duration:hh\\:mm\\:ss} ({run.Training.ImagesPerSecond:N0} img/s)");
+        table.AddRow("training time", $"{run.Training.TotalDuration:hh\\:mm\\:ss} ({run.Training.ImagesPerSecond:N0} img/s)");
         AddMetrics(table, run.Metrics);
         return table;
     }

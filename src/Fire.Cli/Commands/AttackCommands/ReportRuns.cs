@@ -40,13 +40,17 @@ public sealed class ReportRuns(IAnsiConsole console, ModelCache cache, string da
             return new CleanModel(Checkpoint.Load(path).Net, cached, info.Metrics.GetValueOrDefault(SecondsKey));
         }
         var net = Trainer.CreateModel(model, split.Train, split.Normalization, recipe.Seed);
-        using var trainer = new Trainer(net, recipe);
+        var description = CheckpointInfo.For(net, dataset, split.Train, split.Normalization, recipe);
+        var state = TrainingState.Beside(path, description);
+        if (state.EpochsDone is int done) console.MarkupLineInterpolated($"  clean: continuing from epoch {done} saved in {state.Path}");
+        using var trainer = new Trainer(net, recipe) { State = state };
         var result = TrainingProgressView.Run(console, trainer, split.Train, cancellation);
         double accuracy = Evaluator.Accuracy(net, split.Test);
-        var metrics = new Dictionary<string, double> { [AccuracyKey] = accuracy, [SecondsKey] = result.Duration.TotalSeconds };
-        Checkpoint.Save(net, CheckpointInfo.For(net, dataset, split.Train, split.Normalization, recipe) with { EpochsDone = recipe.Epochs, Metrics = metrics }, path);
+        var metrics = new Dictionary<string, double> { [AccuracyKey] = accuracy, [SecondsKey] = result.TotalDuration.TotalSeconds };
+        Checkpoint.Save(net, description with { EpochsDone = recipe.Epochs, Metrics = metrics }, path);
+        state.Delete();
         console.MarkupLineInterpolated($"  clean: CA {accuracy:P2}, saved {path}");
-        return new CleanModel(net, accuracy, result.Duration.TotalSeconds);
+        return new CleanModel(net, accuracy, result.TotalDuration.TotalSeconds);
     }
 
     /// <summary>The model backdoored by <paramref name="fresh"/> with this recipe: from the cache, or trained now.</summary>
