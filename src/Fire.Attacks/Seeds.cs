@@ -12,6 +12,7 @@ public static class Seeds
     public const int Noise = 4;
     public const int Pieces = 5;
     public const int Networks = 6;
+    public const int Rotation = 7;
 
     public static int For(int seed, int purpose) => unchecked(seed * 1_000_003 + purpose * 7_919);
 

@@ -10,13 +10,14 @@ namespace Fire.Attacks.Kinds;
 /// <summary>
 /// WaNet (Nguyen and Tran 2021). BackdoorBench's default: k 4, s 0.5, grid_rescale 1, noise mode with cross
 /// ratio 2 (twice as many noise samples as poisoned ones), 10% poisoned. The warp is applied to each batch after
-/// augmentation (BackdoorBench warps after its dataset transforms, then applies further random crops and rotations);
+/// augmentation, then a quarter of the batch is rotated by up to 10 degrees, bilinearly, as in the original release
+/// (BackdoorBench warps after its dataset transforms, then applies random crops and nearest-neighbour rotations);
 /// see <see cref="WaNetPoisoning"/>. The noise field is seeded and stored in the specification as raw floats.
 /// </summary>
 public sealed class WaNetAttack : BackdoorAttack
 {
     public const string Kind = "wanet";
-    public static readonly string[] Options = ["--warp-k", "--warp-s", "--grid-rescale", "--cross-ratio", "--redraw-each-epoch"];
+    public static readonly string[] Options = ["--warp-k", "--warp-s", "--grid-rescale", "--cross-ratio", "--post-rotation", "--redraw-each-epoch"];
 
     private readonly WaNetTrigger _trigger;
 
@@ -25,14 +26,17 @@ public sealed class WaNetAttack : BackdoorAttack
     public override ITrigger Trigger => _trigger;
     public WaNetTrigger Warp => _trigger;
 
-    public sealed record Parameters(int K, double S, double GridRescale, double CrossRatio, float[] Noise);
+    /// <param name="PostRotation">Largest angle (degrees) of the rotation a quarter of the training images get after the
+    /// warp (<see cref="RandomRotation"/>); 0 = none, as in specifications written before it existed.</param>
+    public sealed record Parameters(int K, double S, double GridRescale, double CrossRatio, double PostRotation, float[] Noise);
 
     public static WaNetAttack Create(AttackOptions options)
     {
         int k = options.K ?? 4;
         double crossRatio = options.CrossRatio ?? 2;
         if (!(crossRatio >= 0) || double.IsInfinity(crossRatio)) throw new ArgumentException($"--cross-ratio must be 0 or more, got {crossRatio}.");
-        var parameters = new Parameters(k, options.S ?? 0.5, options.GridRescale ?? 1, crossRatio,
+        var rotation = new RandomRotation(options.PostRotation ?? 10);
+        var parameters = new Parameters(k, options.S ?? 0.5, options.GridRescale ?? 1, crossRatio, rotation.MaxDegrees,
             WaNetTrigger.SeededNoise(k, Seeds.For(options.Seed, Seeds.Noise)));
         var trigger = new WaNetTrigger(options.Shape, parameters.K, parameters.S, parameters.GridRescale, parameters.Noise);
         return new WaNetAttack(NewSpec(Kind, options, parameters), trigger);
@@ -47,8 +51,10 @@ public sealed class WaNetAttack : BackdoorAttack
     /// <summary>The batch transform that poisons training batches, and what it will do.</summary>
     public (WaNetPoisoning Transform, PoisoningSummary Summary) Poisoning(ImageDataset train, TrainRecipe recipe)
     {
-        var (selection, summary) = SelectPerEpoch(train, recipe, Spec.Read<Parameters>().CrossRatio);
-        return (new WaNetPoisoning(_trigger, selection, Spec.CleanLabel ? null : Target, Seeds.For(Spec.Seed, Seeds.Noise)), summary);
+        var parameters = Spec.Read<Parameters>();
+        var (selection, summary) = SelectPerEpoch(train, recipe, parameters.CrossRatio);
+        var rotation = parameters.PostRotation > 0 ? new RandomRotation(parameters.PostRotation) : null;
+        return (new WaNetPoisoning(_trigger, selection, Spec.CleanLabel ? null : Target, Seeds.For(Spec.Seed, Seeds.Noise), rotation), summary);
     }
 
     public override TrainResult Train(LayeredNet net, ImageDataset train, TrainRecipe recipe, AttackTrainingHooks? hooks = null)

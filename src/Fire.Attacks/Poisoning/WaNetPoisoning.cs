@@ -10,10 +10,13 @@ namespace Fire.Attacks.Poisoning;
 /// WaNet's on-the-fly poisoning, after augmentation and before the model: in each training batch the samples at
 /// the epoch's poisoned positions are warped and relabelled to the target (kept, clean-label), and those at its noise
 /// positions get the warp plus fresh per-pixel noise and keep their label (the "noise mode" that stops the model from
-/// learning any warp as the trigger). The positions come from an <see cref="EpochSelection"/>; the noise is drawn from a
-/// generator seeded by (seed, epoch, batch), so a run repeats exactly. Validation batches pass unchanged.
+/// learning any warp as the trigger). Then the whole batch, clean images included, goes through
+/// <paramref name="rotation"/> when given. The positions come from an <see cref="EpochSelection"/>; the noise and the
+/// rotations are drawn from generators seeded by (seed, epoch, batch), so a run repeats exactly. Validation batches
+/// pass unchanged.
 /// </summary>
-public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selection, int? target, int seed) : IBatchTransform
+public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selection, int? target, int seed, RandomRotation? rotation = null)
+    : IBatchTransform
 {
     public (Tensor Images, Tensor Labels) Apply(Tensor images, Tensor labels, int[] indices, int epoch, bool training)
     {
@@ -21,7 +24,7 @@ public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selectio
         var (poisoned, noise) = selection.For(epoch);
         var bd = Rows(indices, poisoned);
         var cross = Rows(indices, noise);
-        if (bd.Length == 0 && cross.Length == 0) return (images, labels);
+        if (bd.Length == 0 && cross.Length == 0 && rotation is null) return (images, labels);
         var x = images.clone();
         var y = labels.clone();
         if (bd.Length > 0)
@@ -35,6 +38,11 @@ public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selectio
             var rows = tensor(cross);
             using var generator = new Generator((ulong)(uint)Seeds.For(seed, epoch, indices[0]));
             x.index_copy_(0, rows, trigger.ApplyNoise(x.index_select(0, rows), generator));
+        }
+        if (rotation is not null)
+        {
+            using var generator = new Generator((ulong)(uint)Seeds.For(seed, Seeds.Rotation, Seeds.For(epoch, indices[0])));
+            x = rotation.Apply(x, generator);
         }
         return (x, y);
     }

@@ -31,6 +31,7 @@ public sealed record AttackOptions
     public double? S { get; init; }
     public double? GridRescale { get; init; }
     public double? CrossRatio { get; init; }
+    public double? PostRotation { get; init; }
     // SIG
     public double? Delta { get; init; }
     public double? Frequency { get; init; }
@@ -55,6 +56,7 @@ public sealed record AttackOptions
             ("--patch-size", PatchSize), ("--patch-position", PatchPosition), ("--patch-pattern", PatchPattern),
             ("--patch-image", PatchImage), ("--patch-mask", PatchMask), ("--blend-image", BlendImage), ("--alpha", Alpha),
             ("--warp-k", K), ("--warp-s", S), ("--grid-rescale", GridRescale), ("--cross-ratio", CrossRatio),
+            ("--post-rotation", PostRotation),
             ("--redraw-each-epoch", RedrawEachEpoch),
             ("--delta", Delta), ("--frequency", Frequency),
             ("--lambda-div", LambdaDiv), ("--lambda-norm", LambdaNorm), ("--mask-density", MaskDensity),

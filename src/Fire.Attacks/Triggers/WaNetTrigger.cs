@@ -46,8 +46,8 @@ public sealed class WaNetTrigger : ImageTrigger
     protected override Tensor Transform(Tensor images) => Warp(images, _grid.expand(images.shape[0], -1, -1, -1));
 
     /// <summary>
-    /// WaNet's "noise mode" sample: the backdoor warp plus a fresh random offset per pixel of up to one pixel
-    /// (U(-1, 1) / size), so the model learns that only the exact warp means the target.
+    /// WaNet's "noise mode" sample: the backdoor warp plus a fresh random offset per pixel of up to about half a pixel
+    /// (U(-1, 1) / size in grid units, where 2 spans the image), so the model learns that only the exact warp means the target.
     /// </summary>
     public Tensor ApplyNoise(Tensor images, Generator generator)
     {

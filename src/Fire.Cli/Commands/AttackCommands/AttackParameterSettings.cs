@@ -68,6 +68,10 @@ public class AttackParameterSettings : ComputeSettings
     [Description("WaNet: noise-mode samples per poisoned sample (default: 2); IAD: cross samples per poisoned sample (default: 1).")]
     public double? CrossRatio { get; set; }
 
+    [CommandOption("--post-rotation <DEGREES>")]
+    [Description("WaNet: after warping, rotate a quarter of all training images by up to this angle, bilinearly, as the original release (default: 10; 0: none).")]
+    public double? PostRotation { get; set; }
+
     [CommandOption("--redraw-each-epoch")]
     [Description("WaNet, IAD: draw the poisoned and label-keeping samples afresh every epoch, as BackdoorBench's per-batch poisoning (default: one fixed seeded set).")]
     public bool RedrawEachEpoch { get; set; }
@@ -146,6 +150,7 @@ public class AttackParameterSettings : ComputeSettings
             S = Take("--warp-s", S),
             GridRescale = Take("--grid-rescale", GridRescale),
             CrossRatio = Take("--cross-ratio", CrossRatio),
+            PostRotation = Take("--post-rotation", PostRotation),
             RedrawEachEpoch = Take("--redraw-each-epoch", RedrawEachEpoch ? true : (bool?)null),
             Delta = Take("--delta", Delta),
             Frequency = Take("--frequency", Frequency),
