@@ -49,6 +49,7 @@ public sealed class AttackCommandTests : IDisposable
         Assert.Contains("sig, all-to-one to class 0", output);
         Assert.Contains($"{metrics.AttackSuccessRate:P2}", output);
         Assert.Contains($"{metrics.PoisonedAccuracy:P2}", output);
+        Assert.Contains($"{metrics.CleanToTarget!.Value:P2}", output);
     }
 
     [Fact]
@@ -96,11 +97,20 @@ public sealed class AttackCommandTests : IDisposable
         Assert.Single(Directory.GetFiles(runs, "mnist-small-cnn-badnets-*.pt"));
         Assert.Equal(2, Directory.GetFiles(runs, "*.pt.json").Length);
 
+        Assert.Matches(@"\| badnets \| [\d.]+% \| [-+\d.]+ \| [\d.]+% / [\d.]+% \|", markdown); // CA, CA vs clean, clean to target
+
+        // A model cached before the clean-to-target figure existed is measured again, to the same table, and left as it was.
+        string sidecar = Directory.GetFiles(runs, "mnist-small-cnn-badnets-*.pt.json").Single();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sidecar))!;
+        Assert.True(json["metrics"]!.AsObject().Remove(AttackMetrics.CleanToTargetKey));
+        File.WriteAllText(sidecar, json.ToJsonString());
+        string older = File.ReadAllText(sidecar);
         (code, output) = Fire(arguments);
         Assert.True(code == 0, output);
         Assert.Contains("clean: reusing", output);
         Assert.Contains("badnets: reusing", output);
         Assert.Equal(Table(markdown), Table(File.ReadAllText(report)));
+        Assert.Equal(older, File.ReadAllText(sidecar));
     }
 
     private static string[] Table(string markdown) => markdown.Split('\n').Where(line => line.StartsWith("| clean") || line.StartsWith("| badnets")).ToArray();

@@ -44,12 +44,6 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
         if (info.Attack is null) return new[] { ("clean test accuracy", $"{Evaluator.Accuracy(net, split.Test):P2}") };
         var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
         var metrics = Fire.Attacks.AttackMetrics.Measure(net, split.Test, attack.Trigger, attack.Target);
-        return new[]
-        {
-            ("attack", $"{attack.Name}, all-to-one to class {attack.Target}"),
-            ("CA (clean accuracy)", $"{metrics.CleanAccuracy:P2}"),
-            ("ASR (attack success rate)", $"{metrics.AttackSuccessRate:P2}"),
-            ("PA (poisoned accuracy, BackdoorBench's RA)", $"{metrics.PoisonedAccuracy:P2}"),
-        };
+        return AttackCommands.AttackDescriptions.MetricRows(metrics).Prepend(("attack", $"{attack.Name}, all-to-one to class {attack.Target}")).ToArray();
     }
 }

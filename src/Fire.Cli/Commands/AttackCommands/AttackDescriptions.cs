@@ -46,9 +46,16 @@ public static class AttackDescriptions
 
     public static void AddMetrics(Table table, AttackMetrics metrics)
     {
-        table.AddRow("CA (clean accuracy)", $"{metrics.CleanAccuracy:P2}");
-        table.AddRow("ASR (attack success rate)", $"{metrics.AttackSuccessRate:P2}");
-        table.AddRow("PA (poisoned accuracy, BackdoorBench's RA)", $"{metrics.PoisonedAccuracy:P2}");
+        foreach (var (name, value) in MetricRows(metrics)) table.AddRow(Markup.Escape(name), Markup.Escape(value));
+    }
+
+    /// <summary>The figures of a backdoored model as (name, value) rows.</summary>
+    public static IEnumerable<(string Metric, string Value)> MetricRows(AttackMetrics metrics)
+    {
+        yield return ("CA (clean accuracy)", $"{metrics.CleanAccuracy:P2}");
+        yield return ("ASR (attack success rate)", $"{metrics.AttackSuccessRate:P2}");
+        yield return ("PA (poisoned accuracy, BackdoorBench's RA)", $"{metrics.PoisonedAccuracy:P2}");
+        if (metrics.CleanToTarget is double share) yield return ("clean to target (other classes' clean images predicted as the target)", $"{share:P2}");
     }
 
     private static string AuxiliaryName(string attack) => attack switch

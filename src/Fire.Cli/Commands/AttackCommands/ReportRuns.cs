@@ -61,12 +61,10 @@ public sealed class ReportRuns(IAnsiConsole console, ModelCache cache, string da
         var (checkpoint, _) = TrainingProgressView.Run(console, (progress, status) => cache.GetOrTrain(dataset, split, model, fresh, recipe,
             new AttackTrainingHooks(progress, status, Cancellation: cancellation), status));
         console.MarkupLineInterpolated($"  {fresh.Name}: {(cached ? "reusing" : "trained, saved")} {path}");
-        var metrics = AttackMetrics.From(checkpoint.Info.Metrics);
-        if (metrics is null)
-        {
-            checkpoint.Dispose();
-            throw new InvalidDataException($"Cached model '{path}' holds no CA / ASR / PA; delete it to retrain.");
-        }
+        // Models cached before a figure existed (or without any) are measured now; the cache is left as it is.
+        var metrics = AttackMetrics.From(checkpoint.Info.Metrics) is { CleanToTarget: not null } stored
+            ? stored
+            : AttackMetrics.Measure(checkpoint.Net, split.Test, checkpoint.Trigger, checkpoint.Target);
         return new AttackedModel(checkpoint, metrics, checkpoint.Info.Metrics.GetValueOrDefault(SecondsKey));
     }
 }
