@@ -159,11 +159,15 @@ public static class AttackReport
         if (Target(row.Spec.Attack) is not var (asr, caDrop)) return null;
         var reasons = new List<string>();
         if (row.Metrics.AttackSuccessRate < asr) reasons.Add($"ASR {Percent(row.Metrics.AttackSuccessRate)} is below {Percent(asr)}");
-        if (caDrop is double limit && drop > limit) reasons.Add(Invariant($"CA is {drop:F2} points below the clean model (limit {limit})"));
+        if (caDrop is double limit && drop > limit)
+            reasons.Add(Invariant($"CA is {drop:F2} points below the clean model (limit {limit})") +
+                        (row.Metrics.CleanToTarget is double sent && row.CleanModel.CleanToTarget is double cleanSent
+                            ? $"; it sends {Percent(sent)} of the other classes' clean test images to the target, the clean model {Percent(cleanSent)}"
+                            : ""));
         if (reasons.Count == 0) return null;
         string why = row.Spec.Attack switch
         {
-            "wanet" => "the warp is subtle and needs many more epochs than this recipe gives",
+            "wanet" => "the warp is subtle and slow to learn, and the model partly takes the blur of resampling for the trigger",
             "iad" => "generator and classifier train jointly and need more epochs",
             "sig" when row.Spec.Poisoning is { } p && p.Poisoned < p.Requested => "the target class is small, so few images carry the signal",
             "sig" => "clean-label poisoning has to beat the images' own features",
