@@ -43,6 +43,8 @@ public static class FireApp
                 attack.AddCommand<Commands.AttackCommands.AttackCommand>("train").WithDescription("Train a backdoored model; print and save CA / ASR / PA with the attack specification.")
                     .WithExample("attack", "train", "--dataset", "cifar10", "--model", "small-cnn", "--attack", "badnets", "--epochs", "30");
                 attack.AddCommand<Commands.AttackCommands.AttackPreviewCommand>("preview").WithDescription("A PNG grid per attack: clean | poisoned | amplified difference.");
+                attack.AddCommand<Commands.AttackCommands.AttackProbeCommand>("probe").WithDescription("Does the backdoor fire without its trigger, and does the trigger survive, under blur, resampling, noise, JPEG, ShrinkPad?")
+                    .WithExample("attack", "probe", "runs/cifar10-small-cnn-wanet.pt", "--reference", "runs/cifar10-small-cnn.pt");
                 attack.AddCommand<Commands.AttackCommands.AttackReportCommand>("report").WithDescription("Train a clean model and every attack with one recipe; write docs/attacks.md.");
             });
             // FIRE

@@ -66,6 +66,37 @@ public sealed class AttackCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder, "mnist-iad.png")));
     }
 
+    [Fact]
+    public void Probe_reports_the_plain_figures_as_training_did_and_each_transform_for_both_models()
+    {
+        string checkpoint = Path.Combine(_folder, "badnets.pt");
+        var (code, output) = Fire("attack", "--dataset", "mnist", "--attack", "badnets", "--epochs", "1", "--subset", "400",
+            "--batch-size", "32", "--threads", "2", "--out", checkpoint);
+        Assert.True(code == 0, output);
+        var metrics = AttackMetrics.From(Checkpoint.ReadInfo(checkpoint).Metrics)!;
+
+        (code, output) = Fire("attack", "probe", checkpoint, "--transforms", "none", "--threads", "2");
+        Assert.True(code == 0, output);
+        var plain = output.Split('\n').Single(line => line.Contains("│ none "));
+        foreach (double figure in new[] { metrics.CleanAccuracy, metrics.CleanToTarget!.Value, metrics.AttackSuccessRate, metrics.PoisonedAccuracy })
+            Assert.Contains($"{figure:P2}", plain);
+
+        // The model as its own reference: both column groups must agree, row by row.
+        (code, output) = Fire("attack", "probe", checkpoint, "--reference", checkpoint, "--transforms", "shift,jpeg", "--test-limit", "300", "--threads", "2");
+        Assert.True(code == 0, output);
+        Assert.Contains("on 300 clean and", output.Replace("\n", " "));
+        foreach (string name in new[] { "shift", "jpeg" })
+        {
+            var cells = output.Split('\n').Single(line => line.StartsWith($"│ {name} ")).Split('│', StringSplitOptions.TrimEntries);
+            Assert.Equal(cells[2], cells[6]);
+            Assert.Equal(cells[3], cells[7]);
+        }
+
+        (code, output) = Fire("attack", "probe", checkpoint, "--transforms", "none,sharpen");
+        Assert.Equal(1, code);
+        Assert.Contains("Unknown transform 'sharpen'", output);
+    }
+
     [Theory]
     [InlineData("Unknown attack 'nope'. Known attacks: badnets, blended, wanet, sig, iad, adaptive-blend.", "--attack", "nope")]
     [InlineData("--alpha must be in [0, 1]", "--attack", "blended", "--alpha", "1.5")]

@@ -126,7 +126,8 @@ public static class AttackReport
         md.AppendLine("  every batch, clean images included, by up to 10 degrees with bilinear resampling, as the original WaNet release does");
         md.AppendLine("  (`--post-rotation`); BackdoorBench trains without augmentation before the warp and crops (padding 5) and rotates (10 degrees,");
         md.AppendLine("  nearest-neighbour) after it. Resampling blurs, and a WaNet model partly learns blur as its trigger: where its CA falls short,");
-        md.AppendLine("  the clean to target column shows how much of the loss is clean (often soft) images sent to the target.");
+        md.AppendLine("  the clean to target column shows how much of the loss is clean (often soft) images sent to the target, and");
+        md.AppendLine("  `fire attack probe <model> --reference <clean model>` how many a blur or a half-pixel shift sends there (docs/wanet-probe.md).");
         md.AppendLine("- **SIG.** The rate counts all training images, as BackdoorBench's: 0.1 of CIFAR-10 is 5,000 images, every image of class 0.");
         md.AppendLine("  GTSRB's class 0 has only 210 training images (0.5% of the set), so all 210 are poisoned and far fewer than requested;");
         md.AppendLine("  BackdoorBench's leaderboard has no GTSRB SIG entry to compare with.");
