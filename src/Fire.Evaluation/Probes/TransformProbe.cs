@@ -15,12 +15,21 @@ public sealed record ProbeResult(string Transform, double CleanAccuracy, double 
 
 public static class TransformProbe
 {
-    public static ProbeResult Measure(ILayeredModel model, BackdoorTestSet set, BenignTransform transform)
+    public static ProbeResult Measure(ILayeredModel model, BackdoorTestSet set, BenignTransform transform) =>
+        Measure([model], set, transform)[0];
+
+    /// <summary>The figures of each model, on the test set transformed once for all of them.</summary>
+    public static IReadOnlyList<ProbeResult> Measure(IReadOnlyList<ILayeredModel> models, BackdoorTestSet set, BenignTransform transform)
     {
-        var clean = ModelPredictions.Predict(model, transform.Apply(set.Clean));
-        var poisoned = ModelPredictions.Predict(model, transform.Apply(set.Poisoned));
-        var figures = BackdoorMetrics.Compute(clean, set.CleanLabels, poisoned, set.PoisonedLabels, set.Target);
-        return new ProbeResult(transform.Name, figures.CleanAccuracy, AttackMetrics.ShareSentTo(clean, set.CleanLabels, set.Target),
-            figures.AttackSuccessRate, figures.PoisonedAccuracy);
+        var cleanImages = transform.Apply(set.Clean);
+        var poisonedImages = transform.Apply(set.Poisoned);
+        return models.Select(model =>
+        {
+            var clean = ModelPredictions.Predict(model, cleanImages);
+            var poisoned = ModelPredictions.Predict(model, poisonedImages);
+            var figures = BackdoorMetrics.Compute(clean, set.CleanLabels, poisoned, set.PoisonedLabels, set.Target);
+            return new ProbeResult(transform.Name, figures.CleanAccuracy, AttackMetrics.ShareSentTo(clean, set.CleanLabels, set.Target),
+                figures.AttackSuccessRate, figures.PoisonedAccuracy);
+        }).ToArray();
     }
 }

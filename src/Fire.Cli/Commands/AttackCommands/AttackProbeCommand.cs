@@ -70,13 +70,10 @@ public sealed class AttackProbeCommand(IAnsiConsole console) : Command<AttackPro
             {
                 cancellation.ThrowIfCancellationRequested();
                 status.Status(Markup.Escape($"Probing {transform.Name}: {transform.Description}"));
-                var probed = TransformProbe.Measure(model, set, transform);
+                var results = TransformProbe.Measure(referenceModel is null ? [model] : [model, referenceModel], set, transform);
+                var probed = results[0];
                 var row = new List<string> { transform.Name, Percent(probed.CleanAccuracy), Percent(probed.CleanToTarget), Percent(probed.AttackSuccessRate), Percent(probed.PoisonedAccuracy) };
-                if (referenceModel is not null)
-                {
-                    var clean = TransformProbe.Measure(referenceModel, set, transform);
-                    row.AddRange([Percent(clean.CleanAccuracy), Percent(clean.CleanToTarget)]);
-                }
+                if (results.Count > 1) row.AddRange([Percent(results[1].CleanAccuracy), Percent(results[1].CleanToTarget)]);
                 table.AddRow(row.Select(Markup.Escape).ToArray());
             }
         });
