@@ -210,11 +210,11 @@ public sealed class PoisoningTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void WaNetRelabelsItsPoisonedCountEveryEpochAndRedrawsOnlyWhenAsked(bool redraw)
+    public void WaNetRelabelsItsPoisonedCountEveryEpochAndRedrawsUnlessAskedForAFixedSet(bool redraw)
     {
         var shape = new ImageShape(1, 8, 8);
         var train = Fixtures.Dataset(1000, 4, shape);
-        var attack = (WaNetAttack)AttackCatalog.Create("wanet", new AttackOptions { Shape = shape, RedrawEachEpoch = redraw ? true : null });
+        var attack = (WaNetAttack)AttackCatalog.Create("wanet", new AttackOptions { Shape = shape, RedrawEachEpoch = redraw ? null : false });
         var (transform, summary) = attack.Poisoning(train, new TrainRecipe(2));
         Assert.Equal(new PoisoningSummary(1000, 100, 100, 200), summary);
         var labels = tensor(train.Labels.Select(l => (long)l).ToArray());

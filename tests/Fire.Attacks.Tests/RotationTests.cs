@@ -49,7 +49,7 @@ public sealed class RotationTests
         var plain = new WaNetPoisoning(trigger, selection, target: 0, seed: 1);
         var rotating = new WaNetPoisoning(trigger, selection, target: 0, seed: 1, new RandomRotation(10, share: 1));
         var images = Fixtures.Ramp(64, shape);
-        var labels = full(64, 3L);
+        var labels = tensor(Enumerable.Repeat(3L, 64).ToArray());
         int[] indices = Enumerable.Range(0, 64).ToArray();
         var (x, y) = rotating.Apply(images, labels, indices, epoch: 0, training: true);
         var (reference, referenceLabels) = plain.Apply(images, labels, indices, epoch: 0, training: true);

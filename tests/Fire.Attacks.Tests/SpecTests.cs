@@ -45,12 +45,20 @@ public sealed class SpecTests
     [Fact]
     public void OnlyARedrawnSelectionIsWrittenSoFixedSetSpecificationsReadAsBefore()
     {
-        var fixedSet = AttackCatalog.Create("wanet", new AttackOptions { Shape = Shape });
+        var fixedSet = AttackCatalog.Create("wanet", new AttackOptions { Shape = Shape, RedrawEachEpoch = false });
         var redrawn = AttackCatalog.Create("wanet", new AttackOptions { Shape = Shape, RedrawEachEpoch = true });
         Assert.DoesNotContain("redrawEachEpoch", fixedSet.Spec.ToJsonString());
         Assert.Contains("\"redrawEachEpoch\": true", redrawn.Spec.ToJsonString());
         Assert.True(RoundTrip(redrawn, directory: "").Spec.RedrawEachEpoch);
         Assert.False(RoundTrip(fixedSet, directory: "").Spec.RedrawEachEpoch);
+    }
+
+    [Fact]
+    public void WaNetRedrawsByDefaultAsBackdoorBenchAndIadKeepsOneFixedSet()
+    {
+        Assert.True(AttackCatalog.Create("wanet", new AttackOptions { Shape = Shape }).Spec.RedrawEachEpoch);
+        Assert.False(AttackCatalog.Create("iad", new AttackOptions { Shape = Shape }).Spec.RedrawEachEpoch);
+        Assert.True(AttackCatalog.Create("iad", new AttackOptions { Shape = Shape, RedrawEachEpoch = true }).Spec.RedrawEachEpoch);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Fire.Data;
+using Fire.Models;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Tests;
@@ -15,7 +16,7 @@ internal static class TestData
 internal static class Fixtures
 {
     /// <summary>A batch (N, C, H, W) filled with one value.</summary>
-    public static Tensor Constant(float value, int n, ImageShape shape) => full(n, shape.Channels, shape.Height, shape.Width, value);
+    public static Tensor Constant(float value, int n, ImageShape shape) => ones(n, shape.Channels, shape.Height, shape.Width).Times(value);
 
     /// <summary>A batch whose every value differs: ((i * 37) mod 256) / 255 for the i-th value.</summary>
     public static Tensor Ramp(int n, ImageShape shape) =>

@@ -102,6 +102,7 @@ public sealed class AttackCommandTests : IDisposable
     [InlineData("--alpha must be in [0, 1]", "--attack", "blended", "--alpha", "1.5")]
     [InlineData("The sig attack does not take --patch-size.", "--attack", "sig", "--patch-size", "4")]
     [InlineData("The badnets attack does not take --redraw-each-epoch.", "--attack", "badnets", "--redraw-each-epoch")]
+    [InlineData("The badnets attack does not take --redraw-each-epoch.", "--attack", "badnets", "--redraw-each-epoch", "false")]
     [InlineData("does not fit in 28x28 images", "--attack", "badnets", "--patch-position", "27,27")]
     [InlineData("--patch-image: cannot read trigger image 'no-such-file.png'", "--attack", "badnets", "--patch-image", "no-such-file.png")]
     public void Bad_parameters_get_one_clear_error_line(string message, params string[] attackArguments)
@@ -109,6 +110,21 @@ public sealed class AttackCommandTests : IDisposable
         var (code, output) = Fire(["attack", "--dataset", "mnist", "--epochs", "1", .. attackArguments]);
         Assert.Equal(1, code);
         Assert.Contains(message, output.Replace("\n", ""));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(true, "--redraw-each-epoch")]
+    [InlineData(true, "--redraw-each-epoch", "true")]
+    [InlineData(false, "--redraw-each-epoch", "false")]
+    public void WaNet_redraws_its_samples_each_epoch_unless_told_false(bool redrawn, params string[] option)
+    {
+        string checkpoint = Path.Combine(_folder, "wanet.pt");
+        var (code, output) = Fire(["attack", "--dataset", "mnist", "--attack", "wanet", "--epochs", "1", "--subset", "200",
+            "--batch-size", "50", "--threads", "2", "--out", checkpoint, .. option]);
+        Assert.True(code == 0, output);
+        var attack = JsonNode.Parse(File.ReadAllText(checkpoint + ".json"))!["attack"]!;
+        Assert.Equal(redrawn, attack["redrawEachEpoch"]?.GetValue<bool>() ?? false);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public class BatchNormTests
         manual_seed(7);
         for (int step = 0; step < 3; step++)
         {
-            var x = randn(4, 3, 5, 5) * 2 + 1;
+            var x = randn(4, 3, 5, 5).Times(2).Plus(1);
             Assert.Equal(Values(theirs.call(x)), Values(ours.call(x)));
         }
         foreach (var (name, value) in theirs.state_dict())

@@ -103,7 +103,7 @@ public class CheckpointTests
         Checkpoint.Save(net, info, path);
         byte[] weights = File.ReadAllBytes(path), sidecar = File.ReadAllBytes(path + ".json");
 
-        using (var noGrad = no_grad()) foreach (var p in net.parameters()) p.add_(1);
+        using (var noGrad = no_grad()) foreach (var p in net.parameters()) p.add_(HeldScalars.One);
         var unserializable = info with { Extra = new JsonObject { ["bad"] = JsonValue.Create(typeof(int)) } };
         Assert.ThrowsAny<Exception>(() => Checkpoint.Save(net, unserializable, path));
 

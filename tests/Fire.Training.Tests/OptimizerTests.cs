@@ -52,7 +52,7 @@ public class OptimizerTests
     {
         using var parameter = new Parameter(ones(3));
         using var ours = new Optimizers.SGD([parameter], 0.1, 0.9, 0);
-        parameter.grad = full(3, 2f);
+        parameter.grad = tensor(new[] { 2f, 2f, 2f });
         ours.step();
         string path = Path.GetTempFileName();
         try

@@ -55,7 +55,7 @@ public class TrainerTests
             var logProbabilities = nn.functional.log_softmax(net.call(images), 1);
             var crossEntropy = -logProbabilities.gather(1, labels.unsqueeze(1)).mean();
             var uniform = -logProbabilities.mean(); // the mean over classes and samples of -log p
-            expected = (0.8 * crossEntropy + 0.2 * uniform).item<float>();
+            expected = crossEntropy.Times(0.8).Plus(uniform.Times(0.2)).item<float>();
         }
         var (lossSum, _) = trainer.Step(images, labels, learningRate: 0);
         Assert.Equal(8 * expected, lossSum, 1e-4);

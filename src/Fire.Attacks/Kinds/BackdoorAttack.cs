@@ -34,7 +34,8 @@ public abstract class BackdoorAttack
     public virtual void SaveFiles(string checkpointPath) { }
 
     /// <summary>The specification of a new attack from <paramref name="options"/> and its typed parameters.</summary>
-    protected static AttackSpec NewSpec<T>(string attack, AttackOptions options, T parameters, double defaultRate = 0.1, bool defaultCleanLabel = false)
+    protected static AttackSpec NewSpec<T>(string attack, AttackOptions options, T parameters, double defaultRate = 0.1, bool defaultCleanLabel = false,
+        bool defaultRedraw = false)
     {
         if (options.Target < 0) throw new ArgumentException($"--target must be a class index (0 or more), got {options.Target}.");
         double rate = options.Rate ?? defaultRate;
@@ -46,7 +47,7 @@ public abstract class BackdoorAttack
             Rate = rate,
             CleanLabel = options.CleanLabel ?? defaultCleanLabel,
             Seed = options.Seed,
-            RedrawEachEpoch = options.RedrawEachEpoch ?? false,
+            RedrawEachEpoch = options.RedrawEachEpoch ?? defaultRedraw,
             ImageShape = options.Shape.ToArray(),
             Parameters = AttackSpec.ToParameters(parameters),
         };

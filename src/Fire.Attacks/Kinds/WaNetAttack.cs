@@ -39,7 +39,7 @@ public sealed class WaNetAttack : BackdoorAttack
         var parameters = new Parameters(k, options.S ?? 0.5, options.GridRescale ?? 1, crossRatio, rotation.MaxDegrees,
             WaNetTrigger.SeededNoise(k, Seeds.For(options.Seed, Seeds.Noise)));
         var trigger = new WaNetTrigger(options.Shape, parameters.K, parameters.S, parameters.GridRescale, parameters.Noise);
-        return new WaNetAttack(NewSpec(Kind, options, parameters), trigger);
+        return new WaNetAttack(NewSpec(Kind, options, parameters, defaultRedraw: true), trigger);
     }
 
     public static WaNetAttack Restore(AttackSpec spec)

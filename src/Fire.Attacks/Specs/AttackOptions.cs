@@ -14,7 +14,10 @@ public sealed record AttackOptions
     /// <summary>Clean-label poisoning; null = the attack's default (SIG yes, the others no).</summary>
     public bool? CleanLabel { get; init; }
     public int Seed { get; init; }
-    /// <summary>WaNet, IAD: a fresh poisoned selection every epoch (<see cref="AttackSpec.RedrawEachEpoch"/>); null = one fixed set.</summary>
+    /// <summary>
+    /// WaNet, IAD: a fresh poisoned selection every epoch (<see cref="AttackSpec.RedrawEachEpoch"/>) or one fixed set;
+    /// null = the attack's default (WaNet redraws, as BackdoorBench; IAD keeps one fixed set).
+    /// </summary>
     public bool? RedrawEachEpoch { get; init; }
 
     // BadNets

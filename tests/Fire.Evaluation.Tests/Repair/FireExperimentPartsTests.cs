@@ -5,6 +5,7 @@ using Fire.Defenses.LatentRepair;
 using Fire.Evaluation.Metrics;
 using Fire.Evaluation.Plots;
 using Fire.Evaluation.Repair;
+using Fire.Models;
 using Fire.Models.Layers;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public class FireExperimentPartsTests
     private sealed class BrightenTrigger : ITrigger
     {
         public string Name => "brighten";
-        public Tensor Apply(Tensor images) => (images + 0.5).clamp(0, 1);
+        public Tensor Apply(Tensor images) => images.Plus(0.5).Clamped(0, 1);
     }
 
     /// <summary>20 one-pixel grey images, labels 0..3 in turn; pixel value = index / 40.</summary>

@@ -115,9 +115,10 @@ public static class AttackReport
         md.AppendLine("  the full training set on a GPU. The figures above come from the scaled-down CPU recipe stated in each section, so clean accuracy is");
         md.AppendLine("  lower (a small CNN trained briefly), and attacks whose trigger is subtle (WaNet, IAD) have had far fewer steps to be learnt.");
         md.AppendLine("- **Poisoned selection.** Fire draws the round(rate x N) poisoned images from the non-target classes; BackdoorBench draws them");
-        md.AppendLine("  from all images, so about a tenth of its \"poisoned\" images are target-class images whose label does not change. Fire's");
-        md.AppendLine("  selection is one fixed seeded set, also for WaNet and IAD, where BackdoorBench re-draws the first 10% of every batch");
-        md.AppendLine("  (`fire attack train --redraw-each-epoch` draws WaNet's and IAD's samples afresh every epoch, as BackdoorBench does).");
+        md.AppendLine("  from all images, so about a tenth of its \"poisoned\" images are target-class images whose label does not change.");
+        md.AppendLine("  BackdoorBench's WaNet and IAD poison the first 10% of every shuffled batch, so each image is seen clean in most epochs;");
+        md.AppendLine("  Fire's WaNet draws its poisoned and noise samples afresh every epoch likewise (seeded), its IAD and the data-poisoning");
+        md.AppendLine("  attacks use one fixed seeded set (`--redraw-each-epoch true|false` chooses for WaNet and IAD).");
         md.AppendLine("- **Blended pattern.** BackdoorBench blends a Hello Kitty picture that cannot ship with Fire; the default here is seeded uniform");
         md.AppendLine("  noise (the random-noise key of the original Blended paper). High-frequency noise is at least as easy for a CNN to learn, so");
         md.AppendLine("  ASR is comparable or higher; `--blend-image` takes any picture.");
