@@ -14,7 +14,9 @@ namespace Fire.Attacks.Kinds;
 /// a mask network decides where it goes; both are trained with the classifier (see <see cref="IadTraining"/>).
 /// BackdoorBench's defaults: lambda_div 1, lambda_norm 100, mask density 0.032, 25 mask pre-training epochs, Adam
 /// (lr 0.01, betas 0.5/0.9) for generator and mask, and per batch 10% poisoned plus as many cross samples (another
-/// image's trigger, label kept). The trained networks are saved beside the checkpoint (<c>.iad</c>) with their SHA-256.
+/// image's trigger, label kept); Fire keeps one fixed seeded set of them unless the options ask for a fresh draw every
+/// epoch (<see cref="AttackOptions.RedrawEachEpoch"/>). The trained networks are saved beside the checkpoint
+/// (<c>.iad</c>) with their SHA-256.
 /// </summary>
 public sealed class IadAttack : BackdoorAttack
 {

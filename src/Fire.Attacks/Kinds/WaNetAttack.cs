@@ -12,7 +12,9 @@ namespace Fire.Attacks.Kinds;
 /// ratio 2 (twice as many noise samples as poisoned ones), 10% poisoned. The warp is applied to each batch after
 /// augmentation, then a quarter of the batch is rotated by up to 10 degrees, bilinearly, as in the original release
 /// (BackdoorBench warps after its dataset transforms, then applies random crops and nearest-neighbour rotations);
-/// see <see cref="WaNetPoisoning"/>. The noise field is seeded and stored in the specification as raw floats.
+/// see <see cref="WaNetPoisoning"/>. The poisoned and noise samples are drawn afresh every epoch unless the options ask
+/// for one fixed set: BackdoorBench poisons the leading samples of every shuffled batch, so each image is also seen as it
+/// is. The noise field is seeded and stored in the specification as raw floats.
 /// </summary>
 public sealed class WaNetAttack : BackdoorAttack
 {

@@ -74,8 +74,7 @@ public class AttackParameterSettings : ComputeSettings
 
     [CommandOption("--redraw-each-epoch [BOOL]")]
     [Description("WaNet, IAD: true draws the poisoned and label-keeping samples afresh every epoch, as BackdoorBench's per-batch poisoning; false keeps one fixed seeded set (default: true for WaNet, false for IAD; the option alone means true).")]
-    [DefaultValue(true)]
-    public FlagValue<bool> RedrawEachEpoch { get; set; } = new();
+    public FlagValue<bool?> RedrawEachEpoch { get; set; } = new();
 
     [CommandOption("--delta <LEVELS>")]
     [Description("SIG: amplitude of the sinusoid in pixel levels of 255 (default: 40).")]
@@ -152,7 +151,7 @@ public class AttackParameterSettings : ComputeSettings
             GridRescale = Take("--grid-rescale", GridRescale),
             CrossRatio = Take("--cross-ratio", CrossRatio),
             PostRotation = Take("--post-rotation", PostRotation),
-            RedrawEachEpoch = Take("--redraw-each-epoch", RedrawEachEpoch.IsSet ? RedrawEachEpoch.Value : (bool?)null),
+            RedrawEachEpoch = Take("--redraw-each-epoch", RedrawEachEpoch.IsSet ? RedrawEachEpoch.Value ?? true : (bool?)null),
             Delta = Take("--delta", Delta),
             Frequency = Take("--frequency", Frequency),
             LambdaDiv = Take("--lambda-div", LambdaDiv),

@@ -50,7 +50,7 @@ public static class AttackReport
         md.AppendLine(commandLine);
         md.AppendLine("```");
         md.AppendLine();
-        md.AppendLine(Invariant($"Written {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} CPU cores, {TorchSharp.torch.get_num_threads()} torch threads, Fire {CheckpointInfo.CurrentFireVersion}."));
+        md.AppendLine(Invariant($"Written {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} CPU cores, {AttackDescriptions.Count(TorchSharp.torch.get_num_threads(), "torch thread")}, Fire {CheckpointInfo.CurrentFireVersion}."));
         md.AppendLine();
         md.AppendLine("**Figures** (BackdoorBench's definitions). CA: accuracy on the clean test set. The poisoned test set holds the test images whose true");
         md.AppendLine("class is not the target, with the trigger applied and stored as bytes; ASR: share of it predicted as the target; PA: share predicted as");
@@ -103,7 +103,7 @@ public static class AttackReport
         md.AppendLine("| attack | trigger | rate, labels | parameters |");
         md.AppendLine("|---|---|---|---|");
         foreach (var spec in sections.SelectMany(s => s.Rows).Select(r => r.Spec).DistinctBy(spec => spec.Attack))
-            md.AppendLine(Invariant($"| {spec.Attack} | {AttackCatalog.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")} | {Parameters(spec.Parameters)} |"));
+            md.AppendLine(Invariant($"| {spec.Attack} | {AttackCatalog.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")}{(spec.RedrawEachEpoch ? ", drawn afresh every epoch" : "")} | {Parameters(spec.Parameters)} |"));
         md.AppendLine();
     }
 
@@ -179,7 +179,7 @@ public static class AttackReport
     }
 
     private static string Poisoned(AttackSpec spec) => spec.Poisoning is { } p
-        ? Invariant($"{p.Poisoned:N0} ({Percent(p.EffectiveRate)}){(p.Auxiliary > 0 ? $" + {p.Auxiliary:N0} label-keeping" : "")}")
+        ? Invariant($"{p.Poisoned:N0} ({Percent(p.EffectiveRate)}){(p.Auxiliary > 0 ? $" + {p.Auxiliary:N0} label-keeping" : "")}{(spec.RedrawEachEpoch ? ", redrawn each epoch" : "")}")
         : "?";
 
     /// <summary>The scalar parameters; embedded pictures and fields are left out (they are in the checkpoint).</summary>
