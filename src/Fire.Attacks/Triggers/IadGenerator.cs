@@ -70,5 +70,5 @@ public sealed class IadGenerator : Module<Tensor, Tensor>
 
     private static Module<Tensor, Tensor> Block(int input, int output, bool relu = true) => relu
         ? Sequential(Conv2d(input, output, 3, padding: 1), new BatchNorm2dWithHeldScalar(output, momentum: 0.05), ReLU())
-        : Sequential(Conv2d(input, output, 3, padding: 1), new BatchNorm2dWithHeldScalar(output, momentum: 0.05));
+        : Sequential(new NarrowConv2d(input, output), new BatchNorm2dWithHeldScalar(output, momentum: 0.05));
 }
