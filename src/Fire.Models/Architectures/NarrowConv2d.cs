@@ -3,13 +3,13 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Models.Architectures;
 
 /// <summary>
 /// A 3x3, padding-1 convolution with fewer output channels than oneDNN's block of 16, computed with its weights padded
 /// by zero filters to a whole block and the extra outputs dropped. On AVX-512 CPUs libtorch 2.10's oneDNN pads such
 /// weights itself and its backward pass then returns NaN input gradients now and then (seen for 16 -> 1 channels on an
-/// AMD EPYC), which made the IAD mask network diverge. Same parameters ("weight", "bias") and initialisation as
+/// AMD EPYC), which made the IAD mask network of Fire.Attacks diverge. Same parameters ("weight", "bias") and initialisation as
 /// <see cref="Conv2d"/>, so saved networks load unchanged; the outputs are the same convolution's.
 /// </summary>
 public sealed class NarrowConv2d : Module<Tensor, Tensor>

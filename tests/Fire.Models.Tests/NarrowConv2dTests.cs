@@ -1,7 +1,7 @@
-using Fire.Attacks.Triggers;
+using Fire.Models.Architectures;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Tests;
+namespace Fire.Models.Tests;
 
 public sealed class NarrowConv2dTests
 {
