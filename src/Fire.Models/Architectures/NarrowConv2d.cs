@@ -31,8 +31,9 @@ public sealed class NarrowConv2d : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long outputs = weight.shape[0];
         long padded = (outputs + Block - 1) / Block * Block;
-        var w = cat([weight, zeros(padded - outputs, weight.shape[1], 3, 3)], 0);
-        var b = cat([bias, zeros(padded - outputs)], 0);
+        // The zero filters follow the parameters' type and device, so the module moves with .to() like a Conv2d.
+        var w = cat([weight, zeros(padded - outputs, weight.shape[1], 3, 3, dtype: weight.dtype, device: weight.device)], 0);
+        var b = cat([bias, zeros(padded - outputs, dtype: bias.dtype, device: bias.device)], 0);
         return nn.functional.conv2d(input, w, b, padding: [1, 1]).narrow(1, 0, outputs).MoveToOuterDisposeScope();
     }
 }
