@@ -35,6 +35,7 @@ public sealed class AttackCommandTests : IDisposable
         var (code, output) = Fire("attack", "--dataset", "mnist", "--attack", "sig", "--delta", "60", "--epochs", "1", "--subset", "400",
             "--batch-size", "32", "--threads", "2", "--out", checkpoint);
         Assert.True(code == 0, output);
+        Assert.Contains("Attack sig (delta 60, frequency 6) on mnist", output.Replace("\n", " "));
         Assert.Contains("ASR (attack success rate)", output);
         Assert.Contains("40 of 400 training images (10.00 %)", output);
 

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Fire.Attacks;
 using Fire.Attacks.Kinds;
+using Fire.Attacks.Specs;
 using Fire.Training;
 using Spectre.Console;
 
@@ -20,6 +22,14 @@ public static class AttackDescriptions
 
     /// <summary>"1 epoch", "3 epochs".</summary>
     public static string Count(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
+
+    /// <summary>
+    /// The attack's parameters as given or defaulted, "k 4, s 0.5, ...": the specification's own values, so a line
+    /// never shows a default the user overrode. Long values (trigger pictures, noise fields) are left out.
+    /// </summary>
+    public static string Parameters(AttackSpec spec) => string.Join(", ", spec.Parameters
+        .Where(p => p.Value is JsonValue value && !(value.TryGetValue(out string? text) && text.Length > 40))
+        .Select(p => $"{p.Key} {p.Value!.ToJsonString().Trim('"')}"));
 
     public static string Poisoning(BackdoorAttack attack)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Fire.Attacks;
 using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
@@ -103,7 +102,7 @@ public static class AttackReport
         md.AppendLine("| attack | trigger | rate, labels | parameters |");
         md.AppendLine("|---|---|---|---|");
         foreach (var spec in sections.SelectMany(s => s.Rows).Select(r => r.Spec).DistinctBy(spec => spec.Attack))
-            md.AppendLine(Invariant($"| {spec.Attack} | {AttackCatalog.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")}{(spec.RedrawEachEpoch ? ", drawn afresh every epoch" : "")} | {Parameters(spec.Parameters)} |"));
+            md.AppendLine(Invariant($"| {spec.Attack} | {AttackCatalog.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")}{(spec.RedrawEachEpoch ? ", drawn afresh every epoch" : "")} | {AttackDescriptions.Parameters(spec)} |"));
         md.AppendLine();
     }
 
@@ -183,10 +182,6 @@ public static class AttackReport
         : "?";
 
     /// <summary>The scalar parameters; embedded pictures and fields are left out (they are in the checkpoint).</summary>
-    private static string Parameters(JsonObject parameters) => string.Join(", ", parameters
-        .Where(p => p.Value is JsonValue value && !(value.TryGetValue(out string? text) && text.Length > 40))
-        .Select(p => $"{p.Key} {p.Value!.ToJsonString().Trim('"')}"));
-
     private static string Percent(double share) => Invariant($"{100 * share:F2}%");
 
     private static string Share(double? share) => share is double value ? Percent(value) : "–";
