@@ -1,3 +1,4 @@
+using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 
 namespace Fire.Attacks.Tests;
@@ -67,6 +68,8 @@ public sealed class ErrorTests
         Assert.Contains("--target must be", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("badnets", Cifar with { Target = -1 })).Message);
         Assert.Contains("--delta must be", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("sig", Cifar with { Delta = 300 })).Message);
         Assert.Contains("--warp-k (the warping field's resolution k)", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("wanet", Cifar with { K = 0 })).Message);
+        Assert.Contains("between 1 and the image side 32, got 33", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("wanet", Cifar with { K = 33 })).Message);
+        Assert.Equal(32, ((WaNetAttack)AttackCatalog.Create("wanet", Cifar with { K = 32 })).Warp.K);
         Assert.Contains("--pieces must be a square", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("adaptive-blend", Cifar with { Pieces = 10 })).Message);
         Assert.Contains("no clean-label mode", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("iad", Cifar with { CleanLabel = true })).Message);
         Assert.Contains("divisible by 8", Assert.Throws<ArgumentException>(() =>

@@ -76,6 +76,9 @@ public sealed class RotationTests
     {
         var error = Assert.Throws<ArgumentException>(() => AttackCatalog.Create("wanet", new AttackOptions { Shape = new ImageShape(3, 32, 32), PostRotation = -5 }));
         Assert.Contains("--post-rotation", error.Message);
+        Assert.Contains("must be in [0, 180]", Assert.Throws<ArgumentException>(() =>
+            AttackCatalog.Create("wanet", new AttackOptions { Shape = new ImageShape(3, 32, 32), PostRotation = 181 })).Message);
+        Assert.Equal(180, new RandomRotation(180).MaxDegrees);
         Assert.Contains("--post-rotation", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("badnets",
             new AttackOptions { Shape = new ImageShape(3, 32, 32), PostRotation = 5 })).Message);
         Assert.Contains("one angle per image", Assert.Throws<ArgumentException>(() =>

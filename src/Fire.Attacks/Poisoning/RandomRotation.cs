@@ -19,8 +19,8 @@ public sealed class RandomRotation
 
     public RandomRotation(double maxDegrees, double share = DefaultShare)
     {
-        if (!(maxDegrees >= 0) || !double.IsFinite(maxDegrees))
-            throw new ArgumentException($"--post-rotation (degrees) must be 0 or more, got {maxDegrees}.");
+        if (!(maxDegrees is >= 0 and <= 180))
+            throw new ArgumentException($"--post-rotation (degrees) must be in [0, 180] (180 already allows every angle), got {maxDegrees}.");
         if (!(share is >= 0 and <= 1)) throw new ArgumentException($"The rotated share must be in [0, 1], got {share}.");
         MaxDegrees = maxDegrees;
         Share = share;

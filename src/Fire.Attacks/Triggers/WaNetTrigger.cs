@@ -20,7 +20,9 @@ public sealed class WaNetTrigger : ImageTrigger
     /// <param name="noise">The k x k offset field, 2 * k * k values (x plane then y plane), as <see cref="SeededNoise"/> makes it.</param>
     public WaNetTrigger(ImageShape shape, int k, double s, double gridRescale, float[] noise) : base(TriggerName, shape)
     {
-        if (k < 1) throw new ArgumentException($"--warp-k (the warping field's resolution k) must be at least 1, got {k}.");
+        int side = Math.Min(shape.Height, shape.Width);
+        if (k < 1 || k > side)
+            throw new ArgumentException($"--warp-k (the warping field's resolution k) must be between 1 and the image side {side}, got {k}.");
         if (!double.IsFinite(s)) throw new ArgumentException($"--warp-s (the warping strength s) must be a number, got {s}.");
         if (!(gridRescale > 0) || double.IsInfinity(gridRescale)) throw new ArgumentException($"--grid-rescale must be positive, got {gridRescale}.");
         if (noise.Length != 2 * k * k) throw new ArgumentException($"A WaNet noise field for k = {k} has {2 * k * k} values, got {noise.Length}.");
