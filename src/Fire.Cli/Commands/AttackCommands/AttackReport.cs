@@ -181,7 +181,6 @@ public static class AttackReport
         ? Invariant($"{p.Poisoned:N0} ({Percent(p.EffectiveRate)}){(p.Auxiliary > 0 ? $" + {p.Auxiliary:N0} label-keeping" : "")}{(spec.RedrawEachEpoch ? ", redrawn each epoch" : "")}")
         : "?";
 
-    /// <summary>The scalar parameters; embedded pictures and fields are left out (they are in the checkpoint).</summary>
     private static string Percent(double share) => Invariant($"{100 * share:F2}%");
 
     private static string Share(double? share) => share is double value ? Percent(value) : "–";
