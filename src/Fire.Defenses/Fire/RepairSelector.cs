@@ -33,6 +33,11 @@ namespace Fire.Defenses.LatentRepair;
 /// <item>Reported, not ranked on: each layer's held-out separation (<see cref="CandidateScore.HeldOutSeparation"/>). Ranking ties by it
 ///   before mode or depth was measured on the small CNN and ResNet-20 and not kept: it helped BadNets and cost SIG and Blended up to
 ///   13 points of PA (on the small CNN it points deeper for full-image triggers too, which an early repair restores best).</item>
+/// <item>Reported, not ranked on: each candidate's standard error of the repair score (<see cref="CandidateScore.HeldOutRepairScoreError"/>),
+///   which tells how far a score from few samples can be trusted (median 0.06 at k = 10, 0.045 at k = 20). Widening the ties to one standard
+///   error of the best (the one-standard-error rule of cross-validated selection) was measured at k = 10 and 20 on seven models and
+///   three sample draws each and not kept: with the tie-break above it took gated and milder repairs that the few samples could not
+///   tell apart, and mean ASR rose from 5.6% to 9.3% at k = 10 (docs/fire-small-k.md).</item>
 /// <item>Stacking (up to <see cref="FireOptions.MaxRepairLayers"/> layers): the same choice again over the layers not yet
 ///   repaired, each candidate scored with the repairs chosen so far applied too (in each fold, their fold directions;
 ///   the plan runs in layer order) and guarded on the clean drop of all of them together; it is added only when its
@@ -60,7 +65,7 @@ internal static class RepairSelector
         var captured = observed.CapturedRows().ToHashSet();
         var poisoned = BatchOps.Stack(observed.Poisoned, observed.SampleShape);
         var unrepaired = ModelRunner.Predict(model, poisoned, options.BatchSize);
-        var (unrepairedRate, unrepairedScore) = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
+        var unrepairedMeasured = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
         var (fold, foldCount) = AssignFolds(count, options);
         var foldTests = Enumerable.Range(0, foldCount)
             .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] == f).ToArray()).ToArray();
@@ -76,7 +81,7 @@ internal static class RepairSelector
         for (int layerIndex = 0; layerIndex < layers.Count; layerIndex++)
             candidates.AddRange(ScoreLayer(layerIndex));
         var chosen = new List<Candidate>();
-        var next = Pick(candidates, unrepairedScore, tolerance, options, c => CleanDrop(model, clean, [], c.Repair, options));
+        var next = Pick(candidates, unrepairedMeasured.Score, tolerance, options, c => CleanDrop(model, clean, [], c.Repair, options));
         var scored = candidates.Select(c => c.Score(options, stage: 1)).ToList();
 
         // Further stages: one more repair at a layer not yet repaired, scored with the others applied.
@@ -93,7 +98,7 @@ internal static class RepairSelector
 
         var chosenScores = chosen.Select((c, i) => c.Score(options, i + 1)).ToList();
         var report = new SelectionReport(count, target, observed.Source, foldCount, clean.HoldoutLabels.Length, clean.HoldoutAccuracy,
-            unrepairedRate, unrepairedScore, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList());
+            unrepairedMeasured.Rate, unrepairedMeasured.Score, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList());
         return new RepairPlan(chosen.OrderBy(c => c.LayerIndex).Select(c => c.Repair).ToList(), target, count, report);
 
         // Directions at one layer (deployed and per fold) and every mode x alpha there, each sample scored with the
@@ -158,13 +163,36 @@ internal static class RepairSelector
             return fit.Candidate(setting, Measure(heldOut));
         }
 
-        // Repair rate and confidence-weighted repair score over one prediction per observed sample.
-        (double Rate, double Score) Measure(IEnumerable<(int Sample, int Label, float Confidence)> outcomes)
+        // Repair rate, confidence-weighted repair score and the score's standard error over one prediction per observed sample.
+        Measured Measure(IEnumerable<(int Sample, int Label, float Confidence)> outcomes)
         {
-            var repaired = outcomes.Where(o => Repaired(o.Sample, o.Label)).Select(o => (o.Label, o.Confidence)).ToList();
+            var repaired = new List<(int Label, float Confidence)>();
+            var credits = new List<double>(count);
+            foreach (var (sample, label, confidence) in outcomes)
+            {
+                bool isRepaired = Repaired(sample, label);
+                if (isRepaired) repaired.Add((label, confidence));
+                credits.Add(isRepaired ? confidence : 0);
+            }
             double credit = caps?.Credit(repaired) ?? repaired.Sum(o => (double)o.Confidence);
-            return ((double)repaired.Count / count, credit / count);
+            return new((double)repaired.Count / count, credit / count, StandardError(credits));
         }
+    }
+
+    /// <summary>A candidate's held-out measurement: repair rate, repair score and the score's standard error.</summary>
+    private readonly record struct Measured(double Rate, double Score, double StandardError);
+
+    /// <summary>
+    /// Standard error of a mean of per-sample credits (before the class caps, which bind only on the sum): the sample
+    /// standard deviation over the square root of the count; 0 for fewer than 2 samples.
+    /// </summary>
+    internal static double StandardError(IReadOnlyList<double> values)
+    {
+        int n = values.Count;
+        if (n < 2) return 0;
+        double mean = values.Average();
+        double variance = values.Sum(v => (v - mean) * (v - mean)) / (n - 1);
+        return Math.Sqrt(variance / n);
     }
 
     private readonly record struct Setting(RepairMode Mode, float Alpha, DirectionDensity Density);
@@ -181,30 +209,31 @@ internal static class RepairSelector
             return new(direction, stats, setting.Mode, setting.Alpha, setting.Density);
         }
 
-        public Candidate Candidate(Setting setting, (double Rate, double Score) measured)
+        public Candidate Candidate(Setting setting, Measured measured)
         {
             var fit = ByDensity[setting.Density];
             return new(new LayerRepair(fit.Deployed.Direction, fit.Deployed.Stats, setting.Mode, setting.Alpha, setting.Density),
-                Enumerable.Range(0, fit.Folds.Length).Select(f => FoldRepair(f, setting)).ToList(), LayerIndex, measured.Rate, measured.Score, fit.Separation);
+                Enumerable.Range(0, fit.Folds.Length).Select(f => FoldRepair(f, setting)).ToList(), LayerIndex, measured, fit.Separation);
         }
     }
 
     /// <summary>A scored candidate; its clean drop is measured only when it could be chosen.</summary>
-    private sealed class Candidate(LayerRepair repair, IReadOnlyList<LayerRepair> foldRepairs, int layerIndex, double repairRate, double repairScore, double? separation)
+    private sealed class Candidate(LayerRepair repair, IReadOnlyList<LayerRepair> foldRepairs, int layerIndex, Measured measured, double? separation)
     {
         /// <summary>The deployed repair: direction from every observed sample.</summary>
         public LayerRepair Repair { get; } = repair;
         /// <summary>The same setting with each fold's direction, applied while a later stage is scored.</summary>
         public IReadOnlyList<LayerRepair> FoldRepairs { get; } = foldRepairs;
         public int LayerIndex { get; } = layerIndex;
-        public double RepairRate { get; } = repairRate;
-        public double RepairScore { get; } = repairScore;
+        public double RepairRate { get; } = measured.Rate;
+        public double RepairScore { get; } = measured.Score;
+        public double ScoreError { get; } = measured.StandardError;
         /// <summary>The layer's held-out separation (<see cref="CandidateScore.HeldOutSeparation"/>): a diagnostic, not ranked on.</summary>
         public double? Separation { get; } = separation;
         public double? CleanDrop { get; set; }
         public bool Admissible(FireOptions options) => CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9;
         public CandidateScore Score(FireOptions options, int stage) =>
-            new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density, Separation);
+            new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density, Separation, ScoreError);
     }
 
     /// <summary>

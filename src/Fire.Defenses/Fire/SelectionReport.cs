@@ -17,8 +17,11 @@ namespace Fire.Defenses.LatentRepair;
 /// the backdoor captured, of how many clean standard deviations each scores above the clean mean along the direction fitted without
 /// it (the same for every mode and alpha at a layer and density). It tells where the trigger stands out of the clean data; null
 /// where no sample was captured or the clean scores do not vary.</param>
+/// <param name="HeldOutRepairScoreError">A diagnostic, not used by the choice: the standard error of <paramref name="HeldOutRepairScore"/>,
+/// from the per-sample credits (confidence where repaired, 0 elsewhere, before the class caps). With few observed samples, scores
+/// closer than this cannot be told apart.</param>
 public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
-    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null)
+    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null, double HeldOutRepairScoreError = 0)
 {
     /// <summary>"conv1 projection alpha 1", with ", sparse" for a sparse direction.</summary>
     public string Setting => $"{Layer} {RepairModes.Name(Mode)} alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse" : "")}";
@@ -50,7 +53,7 @@ public sealed record SelectionReport(
         if (Chosen is null) return $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean-accuracy guard";
         var last = ChosenRepairs[^1];
         return $"k = {ObservedCount}: {string.Join(" + ", ChosenRepairs.Select(c => c.Setting))}, " +
-               $"held-out repair rate {last.HeldOutRepairRate:P1} (score {last.HeldOutRepairScore:0.000}), clean drop {last.CleanAccuracyDrop * 100:0.0} points " +
+               $"held-out repair rate {last.HeldOutRepairRate:P1} (score {last.HeldOutRepairScore:0.000} ± {last.HeldOutRepairScoreError:0.000}), clean drop {last.CleanAccuracyDrop * 100:0.0} points " +
                $"({Candidates.Count} candidates, {Folds} folds)";
     }
 }

@@ -59,6 +59,35 @@ public class SelectionTests
         Assert.Equal("first", selection.Chosen.Layer);
     }
 
+    [Fact]
+    public void TheScoresStandardErrorIsTheSampleStandardDeviationOverRootN()
+    {
+        // Mean 0.5, sample variance (4 x 0.25) / 3 = 1/3, standard error sqrt(1/3 / 4).
+        Assert.Equal(Math.Sqrt(1.0 / 12), RepairSelector.StandardError([1, 0, 1, 0]), 12);
+        Assert.Equal(0, RepairSelector.StandardError([0.7, 0.7, 0.7]), 12);
+        Assert.Equal(0, RepairSelector.StandardError([0.9]));
+        Assert.Equal(0, RepairSelector.StandardError([]));
+    }
+
+    /// <summary>
+    /// The reported standard error follows the spread of the repaired samples' confidences. With class evidence alternating
+    /// between 4 and 1.5 (clean and triggered alike, so the direction is the trigger's alone), a restore gives confidences
+    /// of about 0.98 and 0.81: an error near 0.09 / sqrt(20) = 0.02. With evidence 4 for every sample it is near 0.
+    /// </summary>
+    [Fact]
+    public void TheReportedStandardErrorFollowsTheSpreadOfTheSamplesConfidences()
+    {
+        var model = TwoIdentityLayers("first", "second");
+        Func<int, float> alternating = i => i % 2 == 0 ? 4f : 1.5f;
+        var (spreadClean, spreadLabels) = Samples(40, trigger: 0f, evidence: alternating);
+        var spread = Select(model, spreadClean, spreadLabels, Samples(20, trigger: 8f, evidence: alternating).Images).Chosen!;
+        var (clean, labels) = Samples(40, trigger: 0f);
+        var even = Select(model, clean, labels, Samples(20, trigger: 8f).Images);
+        Assert.InRange(spread.HeldOutRepairScoreError, 0.015, 0.03);
+        Assert.InRange(even.Chosen!.HeldOutRepairScoreError, 0, 0.006);
+        Assert.Contains($"± {even.Chosen.HeldOutRepairScoreError:0.000}", even.ToString());
+    }
+
     /// <summary>
     /// The held-out separation counts clean standard deviations, so a layer that only scales the one before it has the same;
     /// the trigger (+8 on x0, clean jitter of x0 at most 0.3) lies many of them out. Every mode and alpha at a layer shares it.
@@ -205,10 +234,12 @@ public class SelectionTests
     }
 
     /// <summary>
-    /// Samples of classes 1 .. classes - 1 in turn, each at 4 on its own axis (axes = input size, at least classes) with a
-    /// fixed jitter of up to 0.3; the trigger adds to axis <paramref name="triggerAxis"/>(sample), by default x0, the target's.
+    /// Samples of classes 1 .. classes - 1 in turn, each at <paramref name="evidence"/>(sample) (default 4) on its own axis (axes = input
+    /// size, at least classes) with a fixed jitter of up to 0.3; the trigger adds to axis <paramref name="triggerAxis"/>(sample), by
+    /// default x0, the target's.
     /// </summary>
-    private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3, int? axes = null, Func<int, int>? triggerAxis = null)
+    private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3, int? axes = null, Func<int, int>? triggerAxis = null,
+        Func<int, float>? evidence = null)
     {
         var rows = new float[count][];
         var labels = new int[count];
@@ -216,7 +247,7 @@ public class SelectionTests
         {
             labels[i] = 1 + i % (classes - 1);
             rows[i] = new float[axes ?? classes];
-            for (int axis = 0; axis < rows[i].Length; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? 4f : 0f);
+            for (int axis = 0; axis < rows[i].Length; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? evidence?.Invoke(i) ?? 4f : 0f);
             rows[i][triggerAxis?.Invoke(i) ?? 0] += trigger;
         }
         return (ToyLayeredModel.Batch(rows), labels);
