@@ -13,6 +13,9 @@ namespace Fire.Defenses.LatentRepair;
 /// Callers pass only the samples the backdoor captured (predicted as the target): a flagged sample the trigger failed
 /// on scores near the clean mean and would open the gate for half the clean inputs (measured: CIFAR-10 IAD, paired,
 /// where that cost every fc1 gate the clean guard and the choice fell to a worse layer, ASR 34%).
+/// From k samples the floor cannot reach below about their minimum (1 / (k + 1) of the trigger's inputs stay under it);
+/// taking the lower of it and a normal estimate (mean - 2.33 sd) was measured at k = 10 and 20 and not kept: it changed
+/// few choices and no mean (docs/fire-small-k.md).
 /// </summary>
 public sealed record CleanScoreStatistics(float Mean, float Std, float Threshold, float Quantile, int Count, float? PoisonedFloor = null)
 {
