@@ -126,6 +126,19 @@ public class CliTests : IDisposable
         Assert.Contains("imagenet-42", output);
     }
 
+    [Theory]
+    [InlineData("--layer", "defend", "--model", "m.pt", "--layer", "conv2")]
+    [InlineData("--bacth", "train", "--dataset", "mnist", "--epochs", "1", "--bacth", "64")]
+    [InlineData("--poison-rate", "attack", "--dataset", "mnist", "--attack", "badnets", "--epochs", "1", "--poison-rate", "0.2")]
+    // A mistyped required option is reported as missing by the command's own check, which runs first.
+    public void A_mistyped_option_is_an_error_line_naming_it(string option, params string[] args)
+    {
+        var (code, output) = Fire(args);
+        Assert.Equal(1, code);
+        Assert.Contains($"error: Unknown option '{option}'", output);
+        Assert.Single(output.Trim().Split('\n'));
+    }
+
     [Fact]
     public void A_missing_checkpoint_is_an_error_line()
     {
