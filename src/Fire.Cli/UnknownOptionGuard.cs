@@ -16,8 +16,4 @@ internal sealed class UnknownOptionGuard : ICommandInterceptor
         throw new ArgumentException(
             $"Unknown option{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown.Select(name => $"'{name}'"))}: the command's --help lists its options.");
     }
-
-    public void InterceptResult(CommandContext context, CommandSettings settings, ref int result)
-    {
-    }
 }
