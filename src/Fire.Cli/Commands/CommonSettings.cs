@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Fire.Data;
+using Fire.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -33,6 +34,13 @@ public class ComputeSettings : DataSettings
     public override ValidationResult Validate() =>
         Threads is < 1 ? ValidationResult.Error($"--threads must be at least 1, got {Threads}.") : base.Validate();
 
-    /// <summary>Sets torch's thread count: the only place Fire does, as the user asked on the command line.</summary>
-    public void ApplyThreads() => torch.set_num_threads(Threads ?? Environment.ProcessorCount);
+    /// <summary>
+    /// Sets torch's thread count, the only place Fire does, as the user asked on the command line, and Fire's
+    /// process-wide libtorch switches (<see cref="TorchBackends"/>).
+    /// </summary>
+    public void ApplyTorchSettings()
+    {
+        torch.set_num_threads(Threads ?? Environment.ProcessorCount);
+        TorchBackends.Configure();
+    }
 }

@@ -20,7 +20,7 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyThreads();
+        settings.ApplyTorchSettings();
         var (net, info) = Fire.Training.Checkpoint.Load(settings.Checkpoint);
         using var owned = net;
         var split = settings.LoadData(console, info.Dataset);

@@ -3,6 +3,7 @@ using System.Text;
 using Fire.Attacks;
 using Fire.Evaluation.Latency;
 using Fire.Evaluation.Metrics;
+using Fire.Evaluation.Reports;
 
 namespace Fire.Evaluation.Repair;
 
@@ -35,7 +36,7 @@ public static class FireReport
         md.AppendLine(commandLine);
         md.AppendLine("```");
         md.AppendLine();
-        md.AppendLine(Invariant($"Written {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} CPU cores."));
+        md.AppendLine(ReportFormat.WrittenLine());
         md.AppendLine();
         AppendSetting(md);
         foreach (var section in sections) AppendSection(md, section);

@@ -3,6 +3,7 @@ using System.Text;
 using Fire.Attacks;
 using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
+using Fire.Evaluation.Reports;
 using Fire.Training;
 
 namespace Fire.Cli.Commands.AttackCommands;
@@ -49,7 +50,7 @@ public static class AttackReport
         md.AppendLine(commandLine);
         md.AppendLine("```");
         md.AppendLine();
-        md.AppendLine(Invariant($"Written {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} CPU cores, {AttackDescriptions.Count(TorchSharp.torch.get_num_threads(), "torch thread")}, Fire {CheckpointInfo.CurrentFireVersion}."));
+        md.AppendLine(ReportFormat.WrittenLine());
         md.AppendLine();
         md.AppendLine("**Figures** (BackdoorBench's definitions). CA: accuracy on the clean test set. The poisoned test set holds the test images whose true");
         md.AppendLine("class is not the target, with the trigger applied and stored as bytes; ASR: share of it predicted as the target; PA: share predicted as");

@@ -33,7 +33,7 @@ public sealed class DefendCommand(IAnsiConsole console) : Command<DefendSettings
 {
     public override int Execute(CommandContext context, DefendSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyThreads();
+        settings.ApplyTorchSettings();
         var experiment = settings.Experiment(settings.NoStreaming ? [] : FireExperimentSettings.DefaultStreamingPoints);
         using var checkpoint = BackdoorCheckpoint.Load(settings.Model!);
         var split = settings.LoadData(console, checkpoint.Info.Dataset);
