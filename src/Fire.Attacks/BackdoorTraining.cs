@@ -15,7 +15,7 @@ public sealed record BackdoorRun(LayeredNet Net, CheckpointInfo Info, TrainResul
 /// </summary>
 public static class BackdoorTraining
 {
-    /// <param name="dataset">The data set's name as recorded in the sidecar (e.g. "cifar10").</param>
+    /// <param name="dataset">The data set as the sidecar records it, to load it again: <see cref="Datasets.Reference"/>.</param>
     public static BackdoorRun Run(string dataset, DataSplit split, string architecture, BackdoorAttack attack, TrainRecipe recipe,
         string checkpointPath, AttackTrainingHooks? hooks = null)
     {

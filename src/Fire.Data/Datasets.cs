@@ -41,6 +41,13 @@ public static class Datasets
         SourceResolver.Resolve(nameOrPath, dataRoot).Location;
 
     /// <summary>
+    /// How a checkpoint or a benchmark records the data set so that it can be loaded again: a known data set asked for
+    /// by name keeps its canonical name (then found under whichever data folder is in use), one given as a path becomes
+    /// that full path (a folder named "shapes" would not be found again by its name).
+    /// </summary>
+    public static string Reference(string nameOrPath, string? dataRoot = null) => SourceResolver.Reference(nameOrPath, dataRoot);
+
+    /// <summary>
     /// The training augmentation usual for a data set (a name, alias or split name such as "cifar10/train"):
     /// CIFAR-10 and other image folders: random crop with 4 pixels of zero padding and horizontal flips;
     /// GTSRB: crop with padding 4, no flip; MNIST and Fashion-MNIST (28x28): crop with padding 2, no flip.

@@ -18,6 +18,7 @@ public sealed record CheckpointInfo
 
     public int Format { get; init; } = CurrentFormat;
     public required string Architecture { get; init; }
+    /// <summary>Where the data set is loaded from again: a known name ("cifar10") or a folder's full path (<see cref="Datasets.Reference"/>).</summary>
     public required string Dataset { get; init; }
     /// <summary>(C, H, W) of one input image.</summary>
     public required int[] InputShape { get; init; }

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Fire.Attacks;
 using Fire.Training;
-using Spectre.Console;
-using Spectre.Console.Testing;
 
 namespace Fire.Cli.Tests;
 
@@ -13,20 +11,7 @@ public sealed class AttackCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static (int Code, string Output) Fire(params string[] args)
-    {
-        var console = new TestConsole().Width(250);
-        var previous = AnsiConsole.Console;
-        AnsiConsole.Console = console;
-        try
-        {
-            return (FireApp.Run(args, console), console.Output);
-        }
-        finally
-        {
-            AnsiConsole.Console = previous;
-        }
-    }
+    private static (int Code, string Output) Fire(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Attack_trains_saves_the_specification_and_eval_reports_ca_asr_pa()
@@ -159,6 +144,45 @@ public sealed class AttackCommandTests : IDisposable
         Assert.Contains("badnets: reusing", output);
         Assert.Equal(Table(markdown), Table(File.ReadAllText(report)));
         Assert.Equal(older, File.ReadAllText(sidecar));
+    }
+
+    [Fact]
+    public void Models_trained_on_an_image_folder_find_their_data_again()
+    {
+        string data = WriteImageFolder(Path.Combine(_folder, "tones"));
+        string checkpoint = Path.Combine(_folder, "models", "tones-badnets.pt");
+        var (code, output) = Fire("attack", "--dataset", data, "--attack", "badnets", "--epochs", "1", "--batch-size", "16",
+            "--threads", "2", "--out", checkpoint);
+        Assert.True(code == 0, output);
+        Assert.Contains("on tones with small-cnn", output.Replace("\n", " "));
+        Assert.Equal(data, Checkpoint.ReadInfo(checkpoint).Dataset); // the folder's path: its name alone would not be found again
+        (code, output) = Fire("eval", checkpoint, "--threads", "2");
+        Assert.True(code == 0, output);
+        Assert.Contains("badnets, all-to-one to class 0", output);
+
+        // The benchmark loads each data set again by the same reference and names its cached models after the folder.
+        string cache = Path.Combine(_folder, "cache");
+        (code, output) = Fire("bench", "--datasets", data, "--attacks", "badnets", "--defenses", "none", "--epochs", "1",
+            "--clean", "10", "--observed", "5", "--streaming", "none", "--latency-runs", "1", "--latency-seconds", "0", "--threads", "2", "--model-cache", cache,
+            "--results", Path.Combine(_folder, "bench.json"), "--out", Path.Combine(_folder, "bench.md"));
+        Assert.True(code == 0, output);
+        Assert.Equal(data, Checkpoint.ReadInfo(Directory.GetFiles(cache, "tones-small-cnn-badnets-*.pt").Single()).Dataset);
+    }
+
+    /// <summary>Two classes of 16x16 colour images (dark and light, noisy), 40 each, as PPM files in one level of class folders.</summary>
+    private static string WriteImageFolder(string root)
+    {
+        var random = new Random(0);
+        foreach (var (name, level) in new[] { ("dark", 60), ("light", 190) })
+        {
+            Directory.CreateDirectory(Path.Combine(root, name));
+            for (int i = 0; i < 40; i++)
+            {
+                var pixels = Enumerable.Range(0, 16 * 16 * 3).Select(_ => (byte)Math.Clamp(level + random.Next(-40, 41), 0, 255));
+                File.WriteAllBytes(Path.Combine(root, name, $"{i:D2}.ppm"), [.. "P6 16 16 255\n"u8, .. pixels]);
+            }
+        }
+        return root;
     }
 
     private static string[] Table(string markdown) => markdown.Split('\n').Where(line => line.StartsWith("| clean") || line.StartsWith("| badnets")).ToArray();

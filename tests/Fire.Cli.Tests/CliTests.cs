@@ -103,6 +103,17 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void Training_on_a_data_set_given_by_path_records_the_path_and_the_data_sets_own_augmentation()
+    {
+        string model = Path.Combine(_folder, "by-path.pt"), mnist = Path.Combine(DataRoot, "mnist");
+        var (code, output) = Fire("train", "--dataset", mnist, "--epochs", "1", "--subset", "64", "--batch-size", "32", "--threads", "2", "--out", model);
+        Assert.True(code == 0, output);
+        var info = Checkpoint.ReadInfo(model);
+        Assert.Equal(Path.GetFullPath(mnist), info.Dataset);
+        Assert.Equal(new Augmentation(2, false), info.Recipe!.Augmentation); // MNIST's, not an image folder's flips
+    }
+
+    [Fact]
     public void Resuming_a_finished_training_is_refused()
     {
         string model = Path.Combine(_folder, "done.pt");

@@ -36,6 +36,27 @@ public class DatasetsTests
     }
 
     [Fact]
+    public void AReferenceKeepsKnownNamesAndMakesPathsFull()
+    {
+        using var folder = new TempFolder();
+        folder.Write("pets/cat/1.ppm", "P6 1 1 255 abc");
+        Assert.Equal("cifar10", Datasets.Reference("CIFAR-10"));
+        Assert.Equal("fashion-mnist", Datasets.Reference("Fashion_MNIST", folder.Path)); // a name needs no folder to exist
+        Assert.Equal(folder["pets"], Datasets.Reference(folder["pets"]));
+        Assert.Equal(folder["pets"], Datasets.Reference("pets", folder.Path)); // relative to the data folder
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => Datasets.Reference("no-such-set", folder.Path));
+        Assert.Contains("'no-such-set' is neither a known data set", missing.Message);
+    }
+
+    [Fact]
+    public void ASplitIsNamedAfterItsDataSet()
+    {
+        var train = new ImageDataset("pets/train", [1, 2], [0, 1], ["cat", "dog"], 1, 1, 1);
+        var test = new ImageDataset("pets/test", [3], [1], ["cat", "dog"], 1, 1, 1);
+        Assert.Equal("pets", new DataSplit(train, test, new Normalization([0f], [1f])).Name);
+    }
+
+    [Fact]
     public void ANonPositiveImageSizeIsRejected()
     {
         Assert.Throws<ArgumentException>(() => Datasets.Load("mnist", RealData.Root, new DataLoadOptions { ImageSize = 0 }));

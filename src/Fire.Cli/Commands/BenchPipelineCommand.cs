@@ -44,7 +44,7 @@ public sealed class BenchPipelineCommand(IAnsiConsole console) : Command<BenchPi
         var clock = Stopwatch.StartNew();
         var split = settings.LoadData(console, settings.Dataset);
         var load = clock.Elapsed;
-        var recipe = new TrainRecipe(1, settings.BatchSize, Augmentation: Datasets.DefaultAugmentation(settings.Dataset));
+        var recipe = new TrainRecipe(1, settings.BatchSize, Augmentation: Datasets.DefaultAugmentation(split.Name));
         using var net = Trainer.CreateModel(settings.Model, split.Train, split.Normalization, recipe.Seed);
         console.MarkupLineInterpolated($"Timing {settings.Steps} training steps of {net.Architecture} on {split.Train.Name}, batch {settings.BatchSize}, each way...");
         var result = PipelineBenchmark.Run(net, split.Train, recipe, settings.Steps);

@@ -100,7 +100,7 @@ public sealed class BenchSettings : ComputeSettings
     public BenchmarkMatrix Matrix()
     {
         var matrix = new BenchmarkMatrix(
-            List(Datasets, "--datasets").Select(d => Fire.Data.Datasets.Locate(d, Data).Name).ToList(),
+            List(Datasets, "--datasets").Select(d => Fire.Data.Datasets.Reference(d, Data)).ToList(),
             List(Models, "--models").Select(CanonicalArchitecture).ToList(),
             List(Attacks, "--attacks").Select(AttackCatalog.Canonical).ToList(),
             List(Defenses, "--defenses").Select(d => BenchmarkDefense.Parse(d).Name).ToList(),

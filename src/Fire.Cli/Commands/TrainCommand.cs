@@ -167,11 +167,11 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             WeightDecay = settings.WeightDecay ?? defaults.WeightDecay,
             LabelSmoothing = settings.LabelSmoothing ?? defaults.LabelSmoothing,
             Seed = settings.Seed ?? defaults.Seed,
-            Augmentation = settings.NoAugment ? Augmentation.None : Datasets.DefaultAugmentation(dataset),
+            Augmentation = settings.NoAugment ? Augmentation.None : Datasets.DefaultAugmentation(split.Name),
             MaxTrainSamples = settings.Subset,
         };
         recipe.Validate();
-        string name = DatasetName(dataset, settings.Data);
+        string name = Datasets.Reference(dataset, settings.Data);
         var net = Trainer.CreateModel(settings.Model ?? ModelZoo.Default, split.Train, split.Normalization, recipe.Seed);
         return new RunSetup(net, CheckpointInfo.For(net, name, split.Train, split.Normalization, recipe), split, name);
     }
@@ -197,12 +197,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     /// The data set as checkpoints record it, so that <c>fire eval</c> finds it again: a known data set by its
     /// canonical name (relative to any --data folder), anything else by its full path.
     /// </summary>
-    private static string DatasetName(string dataset, string? dataRoot)
-    {
-        var location = Datasets.Locate(dataset, dataRoot);
-        return Datasets.Names.Contains(location.Name) ? location.Name : location.Path;
-    }
-
     private static string Describe(TrainRecipe recipe, ImageDataset train)
     {
         int images = recipe.MaxTrainSamples is int max && max < train.Count ? max : train.Count;

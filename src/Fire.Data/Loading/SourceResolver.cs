@@ -11,12 +11,15 @@ internal static class SourceResolver
 {
     const string CifarBinaryFolder = "cifar-10-batches-bin";
 
-    public static DatasetSource Resolve(string nameOrPath, string? dataRoot)
-    {
-        if (KnownDatasets.Canonical(nameOrPath) is { } known && !nameOrPath.Contains('/') && !nameOrPath.Contains('\\'))
-            return ForKnown(known, DataLocator.Resolve(dataRoot));
-        return ForPath(ExistingPath(nameOrPath, dataRoot));
-    }
+    public static DatasetSource Resolve(string nameOrPath, string? dataRoot) =>
+        KnownName(nameOrPath) is { } known ? ForKnown(known, DataLocator.Resolve(dataRoot)) : ForPath(ExistingPath(nameOrPath, dataRoot));
+
+    /// <summary>The known name asked for ("cifar10" for "CIFAR-10"), or null for a path.</summary>
+    public static string? KnownName(string nameOrPath) =>
+        nameOrPath.Contains('/') || nameOrPath.Contains('\\') ? null : KnownDatasets.Canonical(nameOrPath);
+
+    /// <summary>A known name, or the full path of the folder or archive <paramref name="nameOrPath"/> names.</summary>
+    public static string Reference(string nameOrPath, string? dataRoot) => KnownName(nameOrPath) ?? ExistingPath(nameOrPath, dataRoot);
 
     /// <summary>A known data set inside the data root: root/&lt;name&gt; (any spelling: "CIFAR-10", "fashion_mnist"),
     /// else the root itself is taken to be the data set's folder or archive.</summary>

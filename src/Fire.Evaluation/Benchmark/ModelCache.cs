@@ -21,13 +21,16 @@ public sealed class ModelCache(string folder)
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
-    /// <summary>A readable, content-addressed key, e.g. <c>mnist-small-cnn-badnets-3f2a...</c>.</summary>
+    /// <summary>
+    /// A readable, content-addressed key, e.g. <c>mnist-small-cnn-badnets-3f2a...</c>; <paramref name="dataset"/> is
+    /// the <see cref="Datasets.Reference"/>, of which a folder's path shows only its last part, the hash all of it.
+    /// </summary>
     public static string Key(string dataset, string architecture, AttackSpec attack, TrainRecipe recipe) =>
-        $"{Safe(dataset)}-{Safe(architecture)}-{Safe(attack.Attack)}-{ContentHash.Of(dataset, architecture, attack, recipe)}";
+        $"{Readable(dataset)}-{Safe(architecture)}-{Safe(attack.Attack)}-{ContentHash.Of(dataset, architecture, attack, recipe)}";
 
     /// <summary>The key of a clean model trained by <paramref name="recipe"/>, e.g. <c>cifar10-small-cnn-clean-9c1e...</c>.</summary>
     public static string CleanKey(string dataset, string architecture, TrainRecipe recipe) =>
-        $"{Safe(dataset)}-{Safe(architecture)}-clean-{ContentHash.Of(dataset, architecture, recipe)}";
+        $"{Readable(dataset)}-{Safe(architecture)}-clean-{ContentHash.Of(dataset, architecture, recipe)}";
 
     public string PathFor(string key) => Path.Combine(Folder, key + ".pt");
 
@@ -71,6 +74,8 @@ public sealed class ModelCache(string folder)
             throw new InvalidDataException($"Cached model '{path}' cannot be read ({e.Message}); delete it to retrain.", e);
         }
     }
+
+    private static string Readable(string dataset) => Safe(Path.GetFileName(Path.TrimEndingDirectorySeparator(dataset)));
 
     private static string Safe(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? char.ToLowerInvariant(c) : '_').ToArray());
 }

@@ -7,7 +7,7 @@ using Fire.Training;
 namespace Fire.Evaluation.Benchmark;
 
 /// <summary>
-/// The real backend: loads data sets by name (the last one stays in memory, the matrix runs data set by data set),
+/// The real backend: loads data sets by their <see cref="Datasets.Reference"/>, a name or a full path (the last one stays in memory, the matrix runs data set by data set),
 /// builds each attack with BackdoorBench's defaults (all-to-one, target 0, the group's seed; see
 /// <see cref="AttackCatalog.CreateForRun"/>), and trains its model
 /// with the recipe or reuses it from the <see cref="ModelCache"/>.
@@ -19,8 +19,8 @@ public sealed class TorchBenchmarkBackend(ModelCache models, string? dataRoot = 
     public IPreparedModel Prepare(BenchmarkGroup group, BenchmarkRecipe recipe, Action<string> status, CancellationToken cancellation)
     {
         var split = Load(group.Dataset, status);
-        var trainRecipe = recipe.TrainRecipe(group.Dataset, group.Seed);
-        var attack = AttackCatalog.CreateForRun(group.Attack, ImageShape.Of(split.Train), group.Seed, group.Dataset, trainRecipe.Epochs);
+        var trainRecipe = recipe.TrainRecipe(split.Name, group.Seed);
+        var attack = AttackCatalog.CreateForRun(group.Attack, ImageShape.Of(split.Train), group.Seed, split.Name, trainRecipe.Epochs);
         var hooks = new AttackTrainingHooks(new TrainingStatus(group.ToString(), status), status, Cancellation: cancellation);
         var (checkpoint, key) = models.GetOrTrain(group.Dataset, split, group.Architecture, attack, trainRecipe, hooks, status);
         return new PreparedTorchModel(checkpoint, key, split, recipe, group.Seed);

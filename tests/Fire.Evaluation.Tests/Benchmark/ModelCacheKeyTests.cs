@@ -62,6 +62,15 @@ public class ModelCacheKeyTests
     }
 
     [Fact]
+    public void A_folder_data_set_shows_its_name_and_hashes_its_whole_path()
+    {
+        string key = Key(Recipe, dataset: "/data/a/pets");
+        Assert.Matches("^pets-small-cnn-badnets-[0-9a-f]{16}$", key);
+        Assert.Matches("^pets-small-cnn-clean-[0-9a-f]{16}$", ModelCache.CleanKey("/data/a/pets/", "small-cnn", Recipe.TrainRecipe("pets", 0)));
+        Assert.NotEqual(key, Key(Recipe, dataset: "/data/b/pets")); // another folder of the same name is another model
+    }
+
+    [Fact]
     public void The_cell_fingerprint_follows_the_whole_recipe()
     {
         var cell = new BenchmarkCell("mnist", "small-cnn", "badnets", "strip", 0);

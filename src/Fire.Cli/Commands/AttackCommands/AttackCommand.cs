@@ -97,7 +97,7 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
         BackdoorRun run;
         try
         {
-            run = TrainingProgressView.Run(console, (progress, status) => BackdoorTraining.Run(dataset, split, model, attack, recipe, output,
+            run = TrainingProgressView.Run(console, (progress, status) => BackdoorTraining.Run(Datasets.Reference(settings.Dataset!, settings.Data), split, model, attack, recipe, output,
                 new AttackTrainingHooks(progress, status, settings.ValidateEachEpoch ? split.Test : null, cancellation)));
         }
         catch (OperationCanceledException)

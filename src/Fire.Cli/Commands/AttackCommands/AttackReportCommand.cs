@@ -92,7 +92,7 @@ public sealed class AttackReportCommand(IAnsiConsole console) : Command<AttackRe
             {
                 cancellation.ThrowIfCancellationRequested();
                 console.MarkupLineInterpolated($"[bold]{dataset} / {model}[/]: {AttackDescriptions.Recipe(recipe, split.Train.Count)}");
-                var runs = new ReportRuns(console, new ModelCache(settings.Runs), dataset, model, split, recipe, cancellation);
+                var runs = new ReportRuns(console, new ModelCache(settings.Runs), Datasets.Reference(datasetArgument, settings.Data), model, split, recipe, cancellation);
                 using var clean = runs.Clean();
                 var rows = new List<AttackReport.Row>();
                 foreach (string name in attacks)

@@ -40,13 +40,13 @@ public sealed class DefendCommand(IAnsiConsole console) : Command<DefendSettings
         checkpoint.Info.CheckData(split.Test, settings.Model!);
         string name = Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!));
         string folder = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"defend-{name}"));
-        console.MarkupLineInterpolated($"FIRE on [bold]{checkpoint.Info.Architecture}[/] backdoored with [bold]{checkpoint.Attack.Name}[/] (target {checkpoint.Target}), {checkpoint.Info.Dataset}.");
+        console.MarkupLineInterpolated($"FIRE on [bold]{checkpoint.Info.Architecture}[/] backdoored with [bold]{checkpoint.Attack.Name}[/] (target {checkpoint.Target}), {split.Name}.");
 
         using var model = new TorchLayeredModel(checkpoint.Net);
         var result = FireExperiment.Run(model, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, experiment,
             new FireResultViews.StatusLines(console), Path.Combine(folder, "fire-guard.json"));
         Show(console, result);
-        foreach (string file in FireResultViews.Write(folder, result, $"{checkpoint.Info.Dataset} {checkpoint.Info.Architecture} {checkpoint.Attack.Name}"))
+        foreach (string file in FireResultViews.Write(folder, result, $"{split.Name} {checkpoint.Info.Architecture} {checkpoint.Attack.Name}"))
             console.MarkupLineInterpolated($"Wrote [bold]{file}[/]");
         console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, "fire-guard.json")}[/] (the fitted guard: FireGuard.Load).");
         return 0;

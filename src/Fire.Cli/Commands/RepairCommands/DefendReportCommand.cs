@@ -93,7 +93,7 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
             recipe.Validate();
             foreach (string model in FireSettings.List(settings.Models))
             {
-                var runs = new ReportRuns(console, new ModelCache(settings.Runs), dataset, model, split, recipe, cancellation);
+                var runs = new ReportRuns(console, new ModelCache(settings.Runs), Datasets.Reference(datasetArgument, settings.Data), model, split, recipe, cancellation);
                 using var clean = runs.Clean(); // for the clean-model ASR and PA: a clean model of the same recipe on the triggered images
                 var rows = new List<FireReport.Row>();
                 foreach (string name in attackNames)

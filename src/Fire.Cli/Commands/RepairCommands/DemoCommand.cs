@@ -54,7 +54,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         string checkpointPath = Path.GetFullPath(Path.Combine(settings.Runs, $"{dataset}-{ModelZoo.Default}-{BadNetsAttack.Kind}.pt"));
 
         console.Write(new Rule("[bold]1. A backdoored model[/]").LeftJustified());
-        using var checkpoint = Backdoored(dataset, split, recipe, checkpointPath, cancellation);
+        using var checkpoint = Backdoored(Datasets.Reference(settings.Dataset, settings.Data), split, recipe, checkpointPath, cancellation);
         using var model = new TorchLayeredModel(checkpoint.Net);
         console.MarkupLineInterpolated($"{ModelZoo.Default} on {dataset}, poisoned with BadNets ({AttackCatalog.Summary(BadNetsAttack.Kind)}): every triggered image should become class {checkpoint.Target} ([italic]{split.Train.ClassNames[checkpoint.Target]}[/]).");
 
@@ -76,7 +76,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
     }
 
     /// <summary>The cached backdoored model when its recipe matches, else one trained now (and cached).</summary>
-    private BackdoorCheckpoint Backdoored(string dataset, DataSplit split, TrainRecipe recipe, string path, CancellationToken cancellation)
+    private BackdoorCheckpoint Backdoored(string datasetReference, DataSplit split, TrainRecipe recipe, string path, CancellationToken cancellation)
     {
         if (File.Exists(path) && File.Exists(Fire.Training.Checkpoint.SidecarPath(path)) && Fire.Training.Checkpoint.ReadInfo(path) is { } info
             && info.Recipe == recipe && info.EpochsDone == recipe.Epochs && info.Attack is not null)
@@ -89,7 +89,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         console.MarkupLineInterpolated($"[grey]Training it now ({recipe.Epochs} epochs on {recipe.MaxTrainSamples?.ToString("N0") ?? "all"} images, 10% poisoned); cached at {path}.[/]");
         var attack = AttackCatalog.Create(BadNetsAttack.Kind, new AttackOptions { Shape = ImageShape.Of(split.Train) });
         var run = TrainingProgressView.Run(console, (progress, status) =>
-            BackdoorTraining.Run(dataset, split, ModelZoo.Default, attack, recipe, path, new AttackTrainingHooks(progress, status, Cancellation: cancellation)));
+            BackdoorTraining.Run(datasetReference, split, ModelZoo.Default, attack, recipe, path, new AttackTrainingHooks(progress, status, Cancellation: cancellation)));
         run.Net.Dispose();
         Report(run.Metrics);
         return BackdoorCheckpoint.Load(path);
