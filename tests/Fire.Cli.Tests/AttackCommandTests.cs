@@ -167,6 +167,17 @@ public sealed class AttackCommandTests : IDisposable
             "--results", Path.Combine(_folder, "bench.json"), "--out", Path.Combine(_folder, "bench.md"));
         Assert.True(code == 0, output);
         Assert.Equal(data, Checkpoint.ReadInfo(Directory.GetFiles(cache, "tones-small-cnn-badnets-*.pt").Single()).Dataset);
+
+        // Data that moved: the error names the recorded place and the option; --dataset points elsewhere.
+        string moved = Path.Combine(_folder, "moved", "tones");
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(data, moved);
+        (code, output) = Fire("eval", checkpoint, "--threads", "2");
+        Assert.Equal(1, code);
+        Assert.Contains($"records the data set '{data}': give --dataset", output.Replace("\n", " "));
+        (code, output) = Fire("eval", checkpoint, "--dataset", moved, "--threads", "2");
+        Assert.True(code == 0, output);
+        Assert.Contains("badnets, all-to-one to class 0", output);
     }
 
     /// <summary>Two classes of 16x16 colour images (dark and light, noisy), 40 each, as PPM files in one level of class folders.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Fire.Data;
 using Fire.Models;
+using Fire.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -17,6 +18,30 @@ public class DataSettings : CommandSettings
     /// <summary>Loads <paramref name="dataset"/> from the --data folder, showing the loader's status lines in grey.</summary>
     public DataSplit LoadData(IAnsiConsole console, string dataset, DataLoadOptions? options = null) =>
         Datasets.Load(dataset, Data, (options ?? DataLoadOptions.Default) with { Progress = new StatusLines(console) });
+
+    /// <summary>The --dataset option of commands that run a saved checkpoint.</summary>
+    public const string CheckpointDatasetDescription =
+        "Data set to load instead of the one the checkpoint records (a name, or a path: the data moved, or another copy); it must have the model's image shape and classes.";
+
+    /// <summary>
+    /// The data set <paramref name="info"/> records, or <paramref name="dataset"/> (--dataset) instead, checked to fit
+    /// the model. When the recorded one is not found, the error says how to point elsewhere.
+    /// </summary>
+    public DataSplit LoadCheckpointData(IAnsiConsole console, CheckpointInfo info, string checkpoint, string? dataset)
+    {
+        DataSplit split;
+        try
+        {
+            split = LoadData(console, dataset ?? info.Dataset);
+        }
+        catch (IOException e) when (dataset is null && e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            throw new DirectoryNotFoundException(
+                $"{e.Message} Checkpoint '{checkpoint}' records the data set '{info.Dataset}': give --dataset (a name found under --data, or a path) to load it from elsewhere.", e);
+        }
+        info.CheckData(split.Test, checkpoint);
+        return split;
+    }
 
     private sealed class StatusLines(IAnsiConsole console) : IProgress<string>
     {

@@ -13,6 +13,10 @@ public sealed class EvalSettings : ComputeSettings
     [CommandArgument(0, "<checkpoint>")]
     [Description("Checkpoint to evaluate (model.pt or its sidecar model.pt.json).")]
     public string Checkpoint { get; set; } = "";
+
+    [CommandOption("--dataset <NAME>")]
+    [Description(CheckpointDatasetDescription)]
+    public string? Dataset { get; set; }
 }
 
 /// <summary><c>fire eval</c>: accuracy of a checkpoint on its data set's test split.</summary>
@@ -23,8 +27,7 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
         settings.ApplyTorchSettings();
         var (net, info) = Fire.Training.Checkpoint.Load(settings.Checkpoint);
         using var owned = net;
-        var split = settings.LoadData(console, info.Dataset);
-        info.CheckData(split.Test, settings.Checkpoint);
+        var split = settings.LoadCheckpointData(console, info, settings.Checkpoint, settings.Dataset);
         console.MarkupLineInterpolated($"Evaluating [bold]{info.Architecture}[/] from {settings.Checkpoint} on {split.Test.Name} ({split.Test.Count:N0} images).");
 
         var clock = Stopwatch.StartNew();

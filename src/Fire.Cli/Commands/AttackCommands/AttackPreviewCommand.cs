@@ -77,8 +77,7 @@ public sealed class AttackPreviewCommand(IAnsiConsole console) : Command<AttackP
     private int FromCheckpoint(AttackPreviewSettings settings)
     {
         using var checkpoint = BackdoorCheckpoint.Load(settings.From!);
-        var split = settings.LoadData(console, settings.Dataset ?? checkpoint.Info.Dataset);
-        checkpoint.Info.CheckData(split.Test, settings.From!);
+        var split = settings.LoadCheckpointData(console, checkpoint.Info, settings.From!, settings.Dataset);
         Write(settings, split.Test, checkpoint.Attack, $"{Path.GetFileNameWithoutExtension(settings.From!)}-{checkpoint.Attack.Name}.png");
         return 0;
     }

@@ -15,6 +15,10 @@ public sealed class AttackProbeSettings : ComputeSettings
     [Description("Backdoored checkpoint written by `fire attack` (model.pt or its sidecar).")]
     public string Checkpoint { get; set; } = "";
 
+    [CommandOption("--dataset <NAME>")]
+    [Description(CheckpointDatasetDescription)]
+    public string? Dataset { get; set; }
+
     [CommandOption("--reference <CHECKPOINT>")]
     [Description("A clean model of the same data set, probed alike: what the transforms do without any backdoor.")]
     public string? Reference { get; set; }
@@ -52,8 +56,7 @@ public sealed class AttackProbeCommand(IAnsiConsole console) : Command<AttackPro
         using var checkpoint = BackdoorCheckpoint.Load(settings.Checkpoint);
         var reference = settings.Reference is null ? ((LayeredNet Net, CheckpointInfo Info)?)null : Checkpoint.Load(settings.Reference);
         using var referenceNet = reference?.Net;
-        var split = settings.LoadData(console, checkpoint.Info.Dataset);
-        checkpoint.Info.CheckData(split.Test, settings.Checkpoint);
+        var split = settings.LoadCheckpointData(console, checkpoint.Info, settings.Checkpoint, settings.Dataset);
         reference?.Info.CheckData(split.Test, settings.Reference!);
 
         var set = new BackdoorTestSet(split.Test, checkpoint.Trigger, checkpoint.Target, settings.TestLimit, settings.Seed);

@@ -13,6 +13,10 @@ public sealed class DefendSettings : FireSettings
     [Description("Backdoored checkpoint written by `fire attack` (model.pt or its sidecar).")]
     public string? Model { get; set; }
 
+    [CommandOption("--dataset <NAME>")]
+    [Description(CheckpointDatasetDescription)]
+    public string? Dataset { get; set; }
+
     [CommandOption("--no-streaming")]
     [Description("Skip the streaming curve (k = 1, 2, 5, 10, 20, 50, 100, 200).")]
     public bool NoStreaming { get; set; }
@@ -36,8 +40,7 @@ public sealed class DefendCommand(IAnsiConsole console) : Command<DefendSettings
         settings.ApplyTorchSettings();
         var experiment = settings.Experiment(settings.NoStreaming ? [] : FireExperimentSettings.DefaultStreamingPoints);
         using var checkpoint = BackdoorCheckpoint.Load(settings.Model!);
-        var split = settings.LoadData(console, checkpoint.Info.Dataset);
-        checkpoint.Info.CheckData(split.Test, settings.Model!);
+        var split = settings.LoadCheckpointData(console, checkpoint.Info, settings.Model!, settings.Dataset);
         string name = Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!));
         string folder = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"defend-{name}"));
         console.MarkupLineInterpolated($"FIRE on [bold]{checkpoint.Info.Architecture}[/] backdoored with [bold]{checkpoint.Attack.Name}[/] (target {checkpoint.Target}), {split.Name}.");
