@@ -57,6 +57,25 @@ public class ModelErrorTests
         Assert.Contains("Float64", doubles.Message);
     }
 
+    [Theory]
+    [InlineData(255f, "255")]        // bytes as floats
+    [InlineData(-1.9f, "-1.9")]      // normalised already
+    [InlineData(float.NaN, "NaN")]
+    public void Pixels_outside_zero_to_one_are_refused_with_the_likely_cause(float value, string shown)
+    {
+        using var model = Cifar();
+        var images = TestData.Images(2, model.InputShape, seed: 1);
+        images.Data[100] = value;
+        foreach (var attempt in new Action[] { () => model.Forward(images), () => model.Head(images, "conv2") })
+        {
+            var error = Assert.Throws<ArgumentException>(attempt);
+            Assert.Contains($"pixels in [0, 1]; the batch holds {shown} at flat index 100", error.Message);
+            Assert.Contains("divide by 255", error.Message);
+        }
+        images.Data[100] = 1.00001f; // rounding past the bound passes
+        Assert.Equal(2, model.Forward(images).Count);
+    }
+
     [Fact]
     public void Wrong_replacement_shape_names_the_layer_and_both_shapes()
     {
