@@ -193,10 +193,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         }
     }
 
-    /// <summary>
-    /// The data set as checkpoints record it, so that <c>fire eval</c> finds it again: a known data set by its
-    /// canonical name (relative to any --data folder), anything else by its full path.
-    /// </summary>
     private static string Describe(TrainRecipe recipe, ImageDataset train)
     {
         int images = recipe.MaxTrainSamples is int max && max < train.Count ? max : train.Count;

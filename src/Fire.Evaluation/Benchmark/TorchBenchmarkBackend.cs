@@ -7,10 +7,10 @@ using Fire.Training;
 namespace Fire.Evaluation.Benchmark;
 
 /// <summary>
-/// The real backend: loads data sets by their <see cref="Datasets.Reference"/>, a name or a full path (the last one stays in memory, the matrix runs data set by data set),
-/// builds each attack with BackdoorBench's defaults (all-to-one, target 0, the group's seed; see
-/// <see cref="AttackCatalog.CreateForRun"/>), and trains its model
-/// with the recipe or reuses it from the <see cref="ModelCache"/>.
+/// The real backend: loads data sets by their <see cref="Datasets.Reference"/>, a name or a full path (the last one
+/// stays in memory, the matrix runs data set by data set), builds each attack with BackdoorBench's defaults
+/// (all-to-one, target 0, the group's seed; see <see cref="AttackCatalog.CreateForRun"/>), and trains its model with
+/// the recipe or reuses it from the <see cref="ModelCache"/>.
 /// </summary>
 public sealed class TorchBenchmarkBackend(ModelCache models, string? dataRoot = null) : IBenchmarkBackend
 {

@@ -83,7 +83,7 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
     {
         settings.ApplyTorchSettings();
         string attackName = AttackCatalog.Canonical(settings.Attack!);
-        string dataset = Datasets.Locate(settings.Dataset!, settings.Data).Name;
+        string dataset = Datasets.Locate(settings.Dataset!, settings.Data).Name, reference = Datasets.Reference(settings.Dataset!, settings.Data);
         var split = settings.LoadData(console, settings.Dataset!);
         var attack = AttackCatalog.Create(attackName, settings.ToOptions(attackName, ImageShape.Of(split.Train)));
         var recipe = settings.Recipe(dataset);
@@ -97,7 +97,7 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
         BackdoorRun run;
         try
         {
-            run = TrainingProgressView.Run(console, (progress, status) => BackdoorTraining.Run(Datasets.Reference(settings.Dataset!, settings.Data), split, model, attack, recipe, output,
+            run = TrainingProgressView.Run(console, (progress, status) => BackdoorTraining.Run(reference, split, model, attack, recipe, output,
                 new AttackTrainingHooks(progress, status, settings.ValidateEachEpoch ? split.Test : null, cancellation)));
         }
         catch (OperationCanceledException)
