@@ -29,6 +29,7 @@ public abstract class LayeredNet : nn.Module<Tensor, Tensor>
     protected LayeredNet(string architecture, int channels, int height, int width, int classCount, Normalization normalization)
         : base(architecture)
     {
+        TorchBackends.Configure(); // before any net runs: single images would make libtorch log NNPACK warnings
         if (channels < 1 || height < 1 || width < 1)
             throw new ArgumentException($"{architecture}: images of {channels}x{height}x{width} (channels x height x width) are not possible.");
         if (classCount < 2) throw new ArgumentException($"{architecture}: a classifier needs at least 2 classes, got {classCount}.");

@@ -15,7 +15,6 @@ public sealed class TorchLayeredModel : ILayeredModel
 
     public TorchLayeredModel(LayeredNet net, bool ownsNet = false)
     {
-        TorchBackends.Configure(); // the wrapped model runs single images, where libtorch would log NNPACK warnings
         Net = net;
         _ownsNet = ownsNet;
         net.eval();

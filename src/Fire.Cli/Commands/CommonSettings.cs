@@ -60,12 +60,8 @@ public class ComputeSettings : DataSettings
         Threads is < 1 ? ValidationResult.Error($"--threads must be at least 1, got {Threads}.") : base.Validate();
 
     /// <summary>
-    /// Sets torch's thread count, the only place Fire does, as the user asked on the command line, and Fire's
-    /// process-wide libtorch switches (<see cref="TorchBackends"/>).
+    /// Sets torch's thread count, the only place Fire does, as the user asked on the command line (libtorch's other
+    /// process-wide switches, <see cref="TorchBackends"/>, come with the first network built).
     /// </summary>
-    public void ApplyTorchSettings()
-    {
-        torch.set_num_threads(Threads ?? Environment.ProcessorCount);
-        TorchBackends.Configure();
-    }
+    public void ApplyTorchSettings() => torch.set_num_threads(Threads ?? Environment.ProcessorCount);
 }
