@@ -163,8 +163,8 @@ public sealed class AttackCommandTests : IDisposable
         // The benchmark loads each data set again by the same reference and names its cached models after the folder.
         string cache = Path.Combine(_folder, "cache");
         (code, output) = Fire("bench", "--datasets", data, "--attacks", "badnets", "--defenses", "none", "--epochs", "1",
-            "--clean", "10", "--observed", "5", "--streaming", "none", "--latency-runs", "1", "--latency-seconds", "0", "--threads", "2", "--model-cache", cache,
-            "--results", Path.Combine(_folder, "bench.json"), "--out", Path.Combine(_folder, "bench.md"));
+            "--clean", "10", "--observed", "5", "--streaming", "none", "--latency-runs", "1", "--latency-seconds", "0",
+            "--threads", "2", "--model-cache", cache, "--results", Path.Combine(_folder, "bench.json"), "--out", Path.Combine(_folder, "bench.md"));
         Assert.True(code == 0, output);
         Assert.Equal(data, Checkpoint.ReadInfo(Directory.GetFiles(cache, "tones-small-cnn-badnets-*.pt").Single()).Dataset);
 
