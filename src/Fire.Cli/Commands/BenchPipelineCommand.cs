@@ -40,7 +40,7 @@ public sealed class BenchPipelineCommand(IAnsiConsole console) : Command<BenchPi
 
     public override int Execute(CommandContext context, BenchPipelineSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         var clock = Stopwatch.StartNew();
         var split = settings.LoadData(console, settings.Dataset);
         var load = clock.Elapsed;

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Fire.Data;
-using Fire.Models;
 using Fire.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -59,9 +58,6 @@ public class ComputeSettings : DataSettings
     public override ValidationResult Validate() =>
         Threads is < 1 ? ValidationResult.Error($"--threads must be at least 1, got {Threads}.") : base.Validate();
 
-    /// <summary>
-    /// Sets torch's thread count, the only place Fire does, as the user asked on the command line (libtorch's other
-    /// process-wide switches, <see cref="TorchBackends"/>, come with the first network built).
-    /// </summary>
-    public void ApplyTorchSettings() => torch.set_num_threads(Threads ?? Environment.ProcessorCount);
+    /// <summary>Sets torch's thread count: the only place Fire does, as the user asked on the command line.</summary>
+    public void ApplyThreads() => torch.set_num_threads(Threads ?? Environment.ProcessorCount);
 }

@@ -24,7 +24,7 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         var (net, info) = Fire.Training.Checkpoint.Load(settings.Checkpoint);
         using var owned = net;
         var split = settings.LoadCheckpointData(console, info, settings.Checkpoint, settings.Dataset);

@@ -92,7 +92,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         var run = settings.Resume is null ? StartNew(settings) : Continue(settings);
         using var net = run.Net;
         string output = Path.GetFullPath(settings.Out ?? settings.Resume ?? Path.Combine("runs", $"{Path.GetFileName(run.DatasetName)}-{run.Net.Architecture}.pt"));

@@ -81,7 +81,7 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
 {
     public override int Execute(CommandContext context, AttackSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         string attackName = AttackCatalog.Canonical(settings.Attack!);
         string dataset = Datasets.Locate(settings.Dataset!, settings.Data).Name, reference = Datasets.Reference(settings.Dataset!, settings.Data);
         var split = settings.LoadData(console, settings.Dataset!);

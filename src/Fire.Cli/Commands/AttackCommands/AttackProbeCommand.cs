@@ -49,7 +49,7 @@ public sealed class AttackProbeCommand(IAnsiConsole console) : Command<AttackPro
 {
     public override int Execute(CommandContext context, AttackProbeSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         var transforms = settings.Transforms is null
             ? BenignTransforms.Standard(settings.Seed)
             : BenignTransforms.Select(settings.Transforms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), settings.Seed);

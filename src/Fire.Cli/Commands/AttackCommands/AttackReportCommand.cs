@@ -78,7 +78,7 @@ public sealed class AttackReportCommand(IAnsiConsole console) : Command<AttackRe
 {
     public override int Execute(CommandContext context, AttackReportSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         var attacks = settings.AttackNames;
         var sections = new List<AttackReport.Section>();
         foreach (string datasetArgument in AttackReportSettings.List(settings.Datasets))

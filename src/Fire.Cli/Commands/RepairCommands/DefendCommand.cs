@@ -37,7 +37,7 @@ public sealed class DefendCommand(IAnsiConsole console) : Command<DefendSettings
 {
     public override int Execute(CommandContext context, DefendSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         var experiment = settings.Experiment(settings.NoStreaming ? [] : FireExperimentSettings.DefaultStreamingPoints);
         using var checkpoint = BackdoorCheckpoint.Load(settings.Model!);
         var split = settings.LoadCheckpointData(console, checkpoint.Info, settings.Model!, settings.Dataset);

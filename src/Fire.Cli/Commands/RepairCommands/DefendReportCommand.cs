@@ -76,7 +76,7 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
 
     public override int Execute(CommandContext context, DefendReportSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         var attackNames = settings.Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
             ? AttackCatalog.Names
             : FireSettings.List(settings.Attacks).Select(AttackCatalog.Canonical).ToList();

@@ -46,7 +46,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
 {
     public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellation)
     {
-        settings.ApplyTorchSettings();
+        settings.ApplyThreads();
         string dataset = Datasets.Locate(settings.Dataset, settings.Data).Name;
         var split = settings.LoadData(console, settings.Dataset);
         var recipe = new TrainRecipe(settings.Epochs, Augmentation: Datasets.DefaultAugmentation(dataset),
