@@ -1,4 +1,4 @@
-using StbImageWriteSharp;
+using Fire.Data.Imaging;
 
 namespace Fire.Data;
 
@@ -34,31 +34,13 @@ public static class ImageGrid
                     for (int c = 0; c < channels; c++)
                     {
                         float value = images[n * sampleSize + (c * height + y / scale) * width + x / scale];
-                        png[((top + y) * pngWidth + left + x) * channels + c] =
-                            (byte)MathF.Round(Math.Clamp(value, 0f, 1f) * 255f, MidpointRounding.AwayFromZero);
+                        png[((top + y) * pngWidth + left + x) * channels + c] = PngFile.ToByte(value);
                     }
         }
-        Write(path, png, pngWidth, pngHeight, channels == 1 ? ColorComponents.Grey : ColorComponents.RedGreenBlue);
+        PngFile.Write(path, png, pngWidth, pngHeight, channels);
     }
 
     /// <summary>The images of a data set at <paramref name="indices"/>.</summary>
     public static void Save(string path, ImageDataset data, IReadOnlyList<int> indices, int columns, int scale = 2) =>
         Save(path, BatchLoader.ToFloat(data, indices), indices.Count, data.Channels, data.Height, data.Width, columns, scale);
-
-    static void Write(string path, byte[] pixels, int width, int height, ColorComponents components)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = File.Create(temporary))
-                new ImageWriter().WritePng(pixels, width, height, components, stream);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
 }

@@ -1,0 +1,34 @@
+using StbImageWriteSharp;
+
+namespace Fire.Data.Imaging;
+
+/// <summary>Writes PNG files: the folder is created and the file replaced atomically, so a reader never sees half of one.</summary>
+internal static class PngFile
+{
+    /// <summary>Writes interleaved (H, W, C) bytes; 1 channel as grey, 3 as RGB.</summary>
+    public static void Write(string path, byte[] pixels, int width, int height, int channels)
+    {
+        var components = channels switch
+        {
+            1 => ColorComponents.Grey,
+            3 => ColorComponents.RedGreenBlue,
+            _ => throw new ArgumentException($"{path}: images with {channels} channels cannot be written as PNG; 1 or 3 needed."),
+        };
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = File.Create(temporary))
+                new ImageWriter().WritePng(pixels, width, height, components, stream);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>A value in [0, 1] (clamped) as a byte, rounded half away from zero.</summary>
+    public static byte ToByte(float value) => (byte)MathF.Round(Math.Clamp(value, 0f, 1f) * 255f, MidpointRounding.AwayFromZero);
+}
