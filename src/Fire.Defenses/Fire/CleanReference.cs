@@ -82,6 +82,17 @@ internal sealed class CleanReference
     /// <summary>The held-out part's activations at <paramref name="layer"/>, cached until the next <see cref="KeepCached"/>.</summary>
     public FloatBatch HoldoutActivations(ILayeredModel model, string layer, int batchSize) => Cached(_holdoutActivations, model, HoldoutImages, layer, batchSize);
 
+    /// <summary>The images of the whole reference (fit and held-out parts) labelled <paramref name="label"/> that the undefended model classifies as it.</summary>
+    public FloatBatch ClassImages(ILayeredModel model, int label, int batchSize)
+    {
+        var images = BatchOps.Concat([BatchOps.Rows(FitImages, Rows(FitLabels)), BatchOps.Rows(HoldoutImages, Rows(HoldoutLabels))]);
+        if (images.Count == 0) return images;
+        var predictions = ModelPredictions.Predict(model, images, chunkSize: batchSize);
+        return BatchOps.Rows(images, Enumerable.Range(0, images.Count).Where(i => predictions[i] == label).ToArray());
+
+        int[] Rows(int[] labels) => Enumerable.Range(0, labels.Length).Where(i => labels[i] == label).ToArray();
+    }
+
     /// <summary>Drops cached activations: the fit part's except at <paramref name="layers"/> (the plan's), all of the held-out part's.</summary>
     public void KeepCached(IEnumerable<string> layers)
     {

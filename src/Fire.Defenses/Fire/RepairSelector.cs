@@ -20,9 +20,12 @@ namespace Fire.Defenses.LatentRepair;
 ///   share of the clean reference (<see cref="ClassShareCaps"/>): confidence alone also rewards a step past the clean
 ///   mean that sends the samples, sure of themselves, into one wrong class (measured in docs/fire.md, CIFAR-10 SIG).
 ///   The bare count is reported as the repair rate.</item>
-/// <item>Clean guard: the deployed repair (direction from all samples) may lower accuracy on the held-out part of
-///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>; other candidates are not admissible.
-///   It is measured only for candidates that could still be chosen (walking down from the best repair score).</item>
+/// <item>Clean guards: the deployed repair (direction from all samples) may lower accuracy on the held-out part of
+///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>, and may move at most
+///   <see cref="FireOptions.MaxTargetClassDrop"/> of the clean reference's images of t that the model classifies as t
+///   off t (a backdoor's repair leaves clean target images alone; one fitted to false flags of a single class would
+///   remove that class, which the overall guard dilutes over all classes); other candidates are not admissible.
+///   Both are measured only for candidates that could still be chosen (walking down from the best repair score).</item>
 /// <item>Choice: the admissible candidate with the highest held-out repair score; candidates within 2% of the
 ///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop (a negative drop
 ///   counts as none: a backdoor repair does not make clean inputs more accurate, except by chance), gated modes
@@ -62,6 +65,7 @@ internal static class RepairSelector
         bool Repaired(int sample, int prediction) => paired ? prediction == observed.OriginalPredictions[sample] : prediction != target;
         // Paired repair is checked against each sample's own class, so needs no class-share cap.
         var caps = paired ? null : ClassShareCaps.FromLabels(clean.FitLabels.Concat(clean.HoldoutLabels), target, model.ClassCount, count);
+        var targetImages = clean.ClassImages(model, target, options.BatchSize);
         var captured = observed.CapturedRows().ToHashSet();
         var poisoned = BatchOps.Stack(observed.Poisoned, observed.SampleShape);
         var unrepaired = ModelRunner.Predict(model, poisoned, options.BatchSize);
@@ -81,7 +85,7 @@ internal static class RepairSelector
         for (int layerIndex = 0; layerIndex < layers.Count; layerIndex++)
             candidates.AddRange(ScoreLayer(layerIndex));
         var chosen = new List<Candidate>();
-        var next = Pick(candidates, unrepairedMeasured.Score, tolerance, options, c => CleanDrop(model, clean, [], c.Repair, options));
+        var next = Pick(candidates, unrepairedMeasured.Score, tolerance, options, c => MeasureGuards(c, []));
         var scored = candidates.Select(c => c.Score(options, stage: 1)).ToList();
 
         // Further stages: one more repair at a layer not yet repaired, scored with the others applied.
@@ -92,7 +96,7 @@ internal static class RepairSelector
             var before = chosen.ToList();
             candidates = Enumerable.Range(0, layers.Count).Where(l => before.All(c => c.LayerIndex != l))
                 .SelectMany(l => settings.Select(setting => ScoreStacked(before, l, setting))).ToList();
-            next = Pick(candidates, before[^1].RepairScore + tolerance, tolerance, options, c => CleanDrop(model, clean, before, c.Repair, options));
+            next = Pick(candidates, before[^1].RepairScore + tolerance, tolerance, options, c => MeasureGuards(c, before));
             scored.AddRange(candidates.Select(c => c.Score(options, stage)));
         }
 
@@ -100,6 +104,14 @@ internal static class RepairSelector
         var report = new SelectionReport(count, target, observed.Source, foldCount, clean.HoldoutLabels.Length, clean.HoldoutAccuracy,
             unrepairedMeasured.Rate, unrepairedMeasured.Score, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList());
         return new RepairPlan(chosen.OrderBy(c => c.LayerIndex).Select(c => c.Repair).ToList(), target, count, report);
+
+        // Both clean guards for <candidate> on top of the deployed repairs of <before>.
+        void MeasureGuards(Candidate candidate, IReadOnlyList<Candidate> before)
+        {
+            candidate.CleanDrop = CleanDrop(model, clean, before, candidate.Repair, options);
+            candidate.TargetClassDrop = targetImages.Count == 0 ? 0
+                : PredictWith(model, [.. before.Select(c => c.Repair), candidate.Repair], targetImages, options.BatchSize).Labels.Count(l => l != target) / (double)targetImages.Count;
+        }
 
         // Directions at one layer (deployed and per fold) and every mode x alpha there, each sample scored with the
         // direction fitted without it; only rows a repair changes go through the tail.
@@ -231,24 +243,27 @@ internal static class RepairSelector
         /// <summary>The layer's held-out separation (<see cref="CandidateScore.HeldOutSeparation"/>): a diagnostic, not ranked on.</summary>
         public double? Separation { get; } = separation;
         public double? CleanDrop { get; set; }
-        public bool Admissible(FireOptions options) => CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9;
+        /// <summary>Share of the clean reference's target images (classified as the target) the repair moves off it.</summary>
+        public double? TargetClassDrop { get; set; }
+        public bool Admissible(FireOptions options) =>
+            CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9 && TargetClassDrop <= options.MaxTargetClassDrop + 1e-9;
         public CandidateScore Score(FireOptions options, int stage) =>
-            new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density, Separation, ScoreError);
+            new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density, Separation, ScoreError, TargetClassDrop);
     }
 
     /// <summary>
-    /// Walks the candidates from the highest repair score down, measuring the clean guard only on the way: the first
+    /// Walks the candidates from the highest repair score down, measuring the clean guards only on the way: the first
     /// admissible one fixes the best score, the walk ends at <paramref name="toBeat"/> or below best - tolerance, and the
     /// tie-break picks among the admissible ones seen within the tolerance.
     /// </summary>
-    private static Candidate? Pick(List<Candidate> candidates, double toBeat, double tolerance, FireOptions options, Func<Candidate, double> cleanDrop)
+    private static Candidate? Pick(List<Candidate> candidates, double toBeat, double tolerance, FireOptions options, Action<Candidate> measureGuards)
     {
         double? best = null;
         var tied = new List<Candidate>();
         foreach (var candidate in candidates.OrderByDescending(c => c.RepairScore).ThenBy(c => c.LayerIndex))
         {
             if (candidate.RepairScore <= toBeat || candidate.RepairScore < best - tolerance) break;
-            candidate.CleanDrop = cleanDrop(candidate);
+            measureGuards(candidate);
             if (!candidate.Admissible(options)) continue;
             best ??= candidate.RepairScore;
             tied.Add(candidate);

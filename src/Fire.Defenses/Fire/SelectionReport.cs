@@ -20,8 +20,10 @@ namespace Fire.Defenses.LatentRepair;
 /// <param name="HeldOutRepairScoreError">A diagnostic, not used by the choice: the standard error of <paramref name="HeldOutRepairScore"/>,
 /// from the per-sample credits (confidence where repaired, 0 elsewhere, before the class caps). With few observed samples, scores
 /// closer than this cannot be told apart.</param>
+/// <param name="TargetClassDrop">Share of the clean reference's images of the estimated target, among those the model classifies as
+/// the target, that the repair moves off it (<see cref="FireOptions.MaxTargetClassDrop"/>); null when not measured.</param>
 public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
-    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null, double HeldOutRepairScoreError = 0)
+    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null, double HeldOutRepairScoreError = 0, double? TargetClassDrop = null)
 {
     /// <summary>"conv1 projection alpha 1", with ", sparse" for a sparse direction.</summary>
     public string Setting => $"{Layer} {RepairModes.Name(Mode)} alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse" : "")}";
@@ -50,7 +52,7 @@ public sealed record SelectionReport(
 
     public override string ToString()
     {
-        if (Chosen is null) return $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean-accuracy guard";
+        if (Chosen is null) return $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean guards (overall and target class)";
         var last = ChosenRepairs[^1];
         return $"k = {ObservedCount}: {string.Join(" + ", ChosenRepairs.Select(c => c.Setting))}, " +
                $"held-out repair rate {last.HeldOutRepairRate:P1} (score {last.HeldOutRepairScore:0.000} ± {last.HeldOutRepairScoreError:0.000}), clean drop {last.CleanAccuracyDrop * 100:0.0} points " +

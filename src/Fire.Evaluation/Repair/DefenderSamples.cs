@@ -31,17 +31,32 @@ public sealed class DefenderSamples
 
     public static DefenderSamples Draw(ImageDataset train, ITrigger trigger, int target, int cleanCount, int observedCount, int seed)
     {
-        if (cleanCount < 2) throw new ArgumentException($"The clean reference set needs at least 2 images, got {cleanCount}.");
         if (observedCount < 1) throw new ArgumentException($"At least one observed poisoned sample is needed, got {observedCount}.");
-        var order = Enumerable.Range(0, train.Count).ToArray();
-        new Random(seed).Shuffle(order);
         if (cleanCount >= train.Count) throw new ArgumentException($"A clean reference of {cleanCount} images leaves none of the {train.Count} training images to poison.");
+        var order = Shuffled(train, cleanCount, seed);
         var clean = order[..cleanCount];
         var observed = order[cleanCount..].Where(i => train.Labels[i] != target).Take(observedCount).ToArray();
         if (observed.Length < observedCount)
             throw new ArgumentException($"The training split has only {observed.Length} non-target images beyond the clean reference; {observedCount} were asked for.");
         var originals = ImageBatches.From(train, observed);
         return new DefenderSamples(ImageBatches.From(train, clean), clean.Select(i => train.Labels[i]).ToArray(), originals, trigger.Apply(originals));
+    }
+
+    /// <summary>The clean reference alone, the same images <see cref="Draw"/> takes for it (for a defender whose flagged samples come from elsewhere).</summary>
+    public static (FloatBatch Images, int[] Labels) DrawClean(ImageDataset train, int cleanCount, int seed)
+    {
+        var clean = Shuffled(train, cleanCount, seed)[..cleanCount];
+        return (ImageBatches.From(train, clean), clean.Select(i => train.Labels[i]).ToArray());
+    }
+
+    /// <summary>The training split's indices in a seeded order; the first <paramref name="cleanCount"/> are the clean reference.</summary>
+    private static int[] Shuffled(ImageDataset train, int cleanCount, int seed)
+    {
+        if (cleanCount < 2) throw new ArgumentException($"The clean reference set needs at least 2 images, got {cleanCount}.");
+        if (cleanCount > train.Count) throw new ArgumentException($"A clean reference of {cleanCount} images was asked for; the training split has {train.Count}.");
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order;
     }
 
     /// <summary>Rows [from, to) of the pool: the originals and their poisoned copies.</summary>
