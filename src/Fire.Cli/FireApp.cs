@@ -23,6 +23,8 @@ public static class FireApp
             {
                 data.SetDescription("Inspect the data sets.");
                 data.AddCommand<DataInfoCommand>("info").WithDescription("Counts per split and class, shapes, normalisation, and a PNG grid of samples.");
+                data.AddCommand<DataExportCommand>("export").WithDescription("A seeded draw of a split's images as PNG files in class folders.")
+                    .WithExample("data", "export", "gtsrb", "--split", "train", "--count", "100", "--exclude", "0", "--out", "runs/gtsrb-train-100");
             });
             config.AddBranch("model", model =>
             {
@@ -44,6 +46,8 @@ public static class FireApp
                 attack.AddCommand<Commands.AttackCommands.AttackCommand>("train").WithDescription("Train a backdoored model; print and save CA / ASR / PA with the attack specification.")
                     .WithExample("attack", "train", "--dataset", "cifar10", "--model", "small-cnn", "--attack", "badnets", "--epochs", "30");
                 attack.AddCommand<Commands.AttackCommands.AttackPreviewCommand>("preview").WithDescription("A PNG grid per attack: clean | poisoned | amplified difference.");
+                attack.AddCommand<Commands.AttackCommands.AttackApplyCommand>("apply").WithDescription("Apply a backdoored checkpoint's trigger to image files; write the triggered images as PNG files.")
+                    .WithExample("attack", "apply", "runs/gtsrb-train-100", "--from", "runs/gtsrb-small-cnn-badnets.pt", "--out", "runs/flagged");
                 attack.AddCommand<Commands.AttackCommands.AttackProbeCommand>("probe").WithDescription("Does the backdoor fire without its trigger, and does the trigger survive, under blur, resampling, noise, JPEG, ShrinkPad?")
                     .WithExample("attack", "probe", "runs/cifar10-small-cnn-wanet.pt", "--reference", "runs/cifar10-small-cnn.pt");
                 attack.AddCommand<Commands.AttackCommands.AttackReportCommand>("report").WithDescription("Train a clean model and every attack with one recipe; write docs/attacks.md.");
@@ -52,6 +56,14 @@ public static class FireApp
             config.AddCommand<Commands.RepairCommands.DefendCommand>("defend").WithDescription("Fit FIRE to a backdoored checkpoint: CA / ASR / PA before and after, streaming curve, latent plot, latency.")
                 .WithExample("defend", "--model", "runs/cifar10-small-cnn-badnets.pt", "--observed", "100");
             config.AddCommand<Commands.RepairCommands.DefendReportCommand>("defend-report").WithDescription("FIRE against every attack, paired and unpaired, k = 10 and 100, with latency; writes docs/fire.md and its plots.");
+            config.AddBranch("guard", guard =>
+            {
+                guard.SetDescription("FIRE for your own model and flagged images: fit a guard, then classify with it.");
+                guard.AddCommand<Commands.GuardCommands.GuardFitCommand>("fit").WithDescription("Fit FIRE from the model's clean training data and images flagged as poisoned; save the guard.")
+                    .WithExample("guard", "fit", "--model", "runs/gtsrb-small-cnn.pt", "--flagged", "flagged/");
+                guard.AddCommand<Commands.GuardCommands.GuardPredictCommand>("predict").WithDescription("Classify images with a saved guard, beside the model's own predictions; optional CSV.")
+                    .WithExample("guard", "predict", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.json", "inputs/");
+            });
             config.AddCommand<Commands.RepairCommands.DemoCommand>("demo").WithDescription("The whole story in a few minutes: train a BadNets-backdoored small CNN, show the ASR, apply FIRE, show the recovery and plots.");
         });
         return app;

@@ -7,17 +7,9 @@ using Spectre.Console.Cli;
 
 namespace Fire.Cli.Commands.RepairCommands;
 
-/// <summary>How FIRE is set up and evaluated: the options shared by <c>fire defend</c>, <c>fire demo</c> and <c>fire defend-report</c>.</summary>
-public class FireSettings : ComputeSettings
+/// <summary>How FIRE chooses and fits its repair: the options of <c>fire guard fit</c> and of every command that evaluates FIRE.</summary>
+public class FireOptionSettings : ComputeSettings
 {
-    [CommandOption("--observed <K>")]
-    [Description("Observed poisoned samples (triggered training images of non-target classes) FIRE fits on (default: 100).")]
-    public int Observed { get; set; } = 100;
-
-    [CommandOption("--paired")]
-    [Description("Paired estimation from (x, T(x)); default: unpaired, from the clean and poisoned sets.")]
-    public bool Paired { get; set; }
-
     [CommandOption("--mode <MODES>")]
     [Description("Repair modes to choose from, comma-separated: translate, projection, gated, gated-projection (default: all).")]
     public string? Modes { get; set; }
@@ -50,25 +42,15 @@ public class FireSettings : ComputeSettings
     [Description("Unpaired estimation: add this many augmented copies (shifts up to 2 px, noise 0.02) per image (default: 0, off).")]
     public int Augment { get; set; }
 
-    [CommandOption("--test-limit <N>")]
-    [Description("Evaluate on a seeded subset of N test images (default: the whole test split).")]
-    public int? TestLimit { get; set; }
-
     [CommandOption("--seed <N>")]
     [Description("Seed for drawing the defender's samples and the clean hold-out (default: 0).")]
     public int Seed { get; set; }
 
-    [CommandOption("--no-latency")]
-    [Description("Skip the latency measurement.")]
-    public bool NoLatency { get; set; }
-
     public override ValidationResult Validate()
     {
-        if (Observed < 1) return ValidationResult.Error($"--observed must be at least 1, got {Observed}.");
         if (Clean < 2) return ValidationResult.Error($"--clean must be at least 2, got {Clean}.");
         if (MaxLayers < 1) return ValidationResult.Error($"--max-layers must be at least 1, got {MaxLayers}.");
         if (Augment < 0) return ValidationResult.Error($"--augment must be 0 or more, got {Augment}.");
-        if (TestLimit is < 1) return ValidationResult.Error($"--test-limit must be at least 1, got {TestLimit}.");
         if (Fixed && (Layers is null || Modes is null || Alphas is null))
             return ValidationResult.Error("--fixed needs --layers, one --mode and --alpha.");
         return base.Validate();
@@ -96,18 +78,6 @@ public class FireSettings : ComputeSettings
         return defaults with { Modes = modes, Alphas = alphas, Densities = densities, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed };
     }
 
-    public FireExperimentSettings Experiment(IReadOnlyList<int> streamingPoints) => new()
-    {
-        Observed = Observed,
-        Paired = Paired,
-        CleanCount = Clean,
-        TestLimit = TestLimit,
-        Seed = Seed,
-        Fire = FireOptions(),
-        StreamingPoints = streamingPoints,
-        MeasureLatency = !NoLatency,
-    };
-
     /// <summary>The FIRE options given that differ from the defaults, as arguments, so a report's command line reproduces it.</summary>
     public IEnumerable<string> FireArguments()
     {
@@ -126,4 +96,43 @@ public class FireSettings : ComputeSettings
         float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float alpha) && float.IsFinite(alpha) && alpha >= 0
             ? alpha
             : throw new ArgumentException($"--alpha takes finite numbers >= 0, got '{text}'.");
+}
+
+/// <summary>How FIRE is evaluated on a backdoored checkpoint: the options shared by <c>fire defend</c>, <c>fire demo</c> and <c>fire defend-report</c>.</summary>
+public class FireSettings : FireOptionSettings
+{
+    [CommandOption("--observed <K>")]
+    [Description("Observed poisoned samples (triggered training images of non-target classes) FIRE fits on (default: 100).")]
+    public int Observed { get; set; } = 100;
+
+    [CommandOption("--paired")]
+    [Description("Paired estimation from (x, T(x)); default: unpaired, from the clean and poisoned sets.")]
+    public bool Paired { get; set; }
+
+    [CommandOption("--test-limit <N>")]
+    [Description("Evaluate on a seeded subset of N test images (default: the whole test split).")]
+    public int? TestLimit { get; set; }
+
+    [CommandOption("--no-latency")]
+    [Description("Skip the latency measurement.")]
+    public bool NoLatency { get; set; }
+
+    public override ValidationResult Validate()
+    {
+        if (Observed < 1) return ValidationResult.Error($"--observed must be at least 1, got {Observed}.");
+        if (TestLimit is < 1) return ValidationResult.Error($"--test-limit must be at least 1, got {TestLimit}.");
+        return base.Validate();
+    }
+
+    public FireExperimentSettings Experiment(IReadOnlyList<int> streamingPoints) => new()
+    {
+        Observed = Observed,
+        Paired = Paired,
+        CleanCount = Clean,
+        TestLimit = TestLimit,
+        Seed = Seed,
+        Fire = FireOptions(),
+        StreamingPoints = streamingPoints,
+        MeasureLatency = !NoLatency,
+    };
 }
