@@ -2,25 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace Fire.Cli.Tests.RepairCommands;
 
-/// <summary>`fire defend` on a small BadNets MNIST model trained once for the class.</summary>
-public sealed class BackdooredMnist : IDisposable
-{
-    public BackdooredMnist()
-    {
-        Folder = Directory.CreateTempSubdirectory("fire-defend-tests-").FullName;
-        Checkpoint = Path.Combine(Folder, "mnist-badnets.pt");
-        var (code, output) = CliRunner.Run("attack", "--dataset", "mnist", "--attack", "badnets", "--epochs", "1", "--subset", "2000",
-            "--data", CliRunner.DataRoot, "--out", Checkpoint);
-        if (code != 0) throw new InvalidOperationException(output);
-    }
-
-    public string Folder { get; }
-    public string Checkpoint { get; }
-
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
-}
-
-public class DefendCommandTests(BackdooredMnist backdoor) : IClassFixture<BackdooredMnist>
+/// <summary>`fire defend` on the small BadNets MNIST model of <see cref="BackdooredMnist"/>.</summary>
+[Collection(BackdooredMnist.Collection)]
+public class DefendCommandTests(BackdooredMnist backdoor)
 {
     [Fact]
     public void DefendPrintsTheFiguresAndWritesResultsAndPlots()

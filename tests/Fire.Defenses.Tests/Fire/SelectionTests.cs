@@ -220,6 +220,39 @@ public class SelectionTests
         Assert.Equal([dense[0], 0f, 0f], sparse);
     }
 
+    /// <summary>
+    /// False flags: the flagged samples are plain clean images of class 2, so the "target" is 2 and the "direction" is class 2's
+    /// own. With both clean guards off the choice repairs, and sends most clean class-2 images elsewhere; the target-class guard
+    /// (on by default) rejects every such candidate.
+    /// </summary>
+    [Fact]
+    public void FlaggedImagesOfOneCleanClassAreNotRepairedAwayFromIt()
+    {
+        var model = TwoIdentityLayers("first", "second");
+        var (clean, labels) = Samples(60, trigger: 0f, withTarget: true);
+        var (all, allLabels) = Samples(60, trigger: 0f, withTarget: true, phase: 1.7f);
+        var falseFlags = BatchOps.Rows(all, Enumerable.Range(0, all.Count).Where(i => allLabels[i] == 2).ToArray());
+        var unguarded = Select(model, clean, labels, falseFlags, new FireOptions { MaxCleanAccuracyDrop = 1, MaxTargetClassDrop = 1 });
+        Assert.Equal(2, unguarded.EstimatedTarget);
+        Assert.InRange(unguarded.Chosen!.TargetClassDrop!.Value, 0.5, 1.0);
+
+        var guarded = Select(model, clean, labels, falseFlags, new FireOptions { MaxCleanAccuracyDrop = 1 });
+        Assert.All(guarded.ChosenRepairs, c => Assert.InRange(c.TargetClassDrop!.Value, 0, 0.1));
+        Assert.Contains(guarded.Candidates, c => c.TargetClassDrop > 0.1 && !c.Admissible);
+    }
+
+    /// <summary>A trigger's repair with clean images of the target in the reference: it is chosen, and leaves them (all but one in 20) on the target.</summary>
+    [Fact]
+    public void ATriggersRepairLeavesTheCleanTargetImagesAlone()
+    {
+        var model = TwoIdentityLayers("first", "second");
+        var (clean, labels) = Samples(60, trigger: 0f, withTarget: true);
+        var selection = Select(model, clean, labels, Samples(20, trigger: 8f).Images);
+        Assert.Equal(0, selection.EstimatedTarget);
+        Assert.Equal(1.0, selection.Chosen!.HeldOutRepairRate);
+        Assert.InRange(selection.Chosen.TargetClassDrop!.Value, 0, 0.05);
+    }
+
     /// <summary>Three classes; two identity layers, then logits = the input (class c scores x[c]).</summary>
     private static ToyLayeredModel TwoIdentityLayers(string first, string second) =>
         new(3, 3, (first, x => (float[])x.Clone()), (second, x => (float[])x.Clone()), ("logits", x => (float[])x.Clone()));
@@ -234,20 +267,20 @@ public class SelectionTests
     }
 
     /// <summary>
-    /// Samples of classes 1 .. classes - 1 in turn, each at <paramref name="evidence"/>(sample) (default 4) on its own axis (axes = input
+    /// Samples of classes 1 .. classes - 1 in turn (0 .. classes - 1 <paramref name="withTarget"/>), each at <paramref name="evidence"/>(sample) (default 4) on its own axis (axes = input
     /// size, at least classes) with a fixed jitter of up to 0.3; the trigger adds to axis <paramref name="triggerAxis"/>(sample), by
-    /// default x0, the target's.
+    /// default x0, the target's. <paramref name="phase"/> shifts the jitter (another draw of the same classes).
     /// </summary>
     private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3, int? axes = null, Func<int, int>? triggerAxis = null,
-        Func<int, float>? evidence = null)
+        Func<int, float>? evidence = null, bool withTarget = false, float phase = 0f)
     {
         var rows = new float[count][];
         var labels = new int[count];
         for (int i = 0; i < count; i++)
         {
-            labels[i] = 1 + i % (classes - 1);
+            labels[i] = withTarget ? i % classes : 1 + i % (classes - 1);
             rows[i] = new float[axes ?? classes];
-            for (int axis = 0; axis < rows[i].Length; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis) + (axis == labels[i] ? evidence?.Invoke(i) ?? 4f : 0f);
+            for (int axis = 0; axis < rows[i].Length; axis++) rows[i][axis] = 0.3f * MathF.Sin(7.1f * i + 2.3f * axis + phase) + (axis == labels[i] ? evidence?.Invoke(i) ?? 4f : 0f);
             rows[i][triggerAxis?.Invoke(i) ?? 0] += trigger;
         }
         return (ToyLayeredModel.Batch(rows), labels);

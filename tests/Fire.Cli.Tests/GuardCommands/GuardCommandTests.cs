@@ -1,0 +1,105 @@
+using Fire.Data.Imaging;
+
+namespace Fire.Cli.Tests.GuardCommands;
+
+/// <summary>
+/// A user's workflow with image files: export clean images, trigger them with a saved attack (the flagged samples), fit a
+/// guard on them, classify triggered test images with it; on the small BadNets MNIST model of <see cref="BackdooredMnist"/>.
+/// </summary>
+[Collection(BackdooredMnist.Collection)]
+public class GuardCommandTests(BackdooredMnist backdoor)
+{
+    private string Folder(string name) => Path.Combine(backdoor.Folder, name);
+
+    private (int Code, string Output) Run(params string[] args) => CliRunner.Run([.. args, "--data", CliRunner.DataRoot]);
+
+    private string[] Export(string name, string split, int count, int seed)
+    {
+        var (code, output) = Run("data", "export", "mnist", "--split", split, "--count", $"{count}", "--exclude", "0", "--seed", $"{seed}", "--out", Folder(name));
+        Assert.True(code == 0, output);
+        return Directory.GetFiles(Folder(name), "*.png", SearchOption.AllDirectories);
+    }
+
+    private void Trigger(string from, string to)
+    {
+        var (code, output) = Run("attack", "apply", Folder(from), "--from", backdoor.Checkpoint, "--out", Folder(to));
+        Assert.True(code == 0, output);
+    }
+
+    [Fact]
+    public void DataExportWritesASeededDrawIntoLabelledClassFolders()
+    {
+        var files = Export("export", "test", 12, seed: 5);
+        Assert.Equal(12, files.Length);
+        var folders = files.Select(f => Path.GetFileName(Path.GetDirectoryName(f))!).ToList();
+        Assert.All(folders, name => Assert.Matches(@"^0[1-9]-\d", name)); // MNIST classes are "0".."9": label, dash, name
+        Assert.DoesNotContain(folders, name => name.StartsWith("00-"));
+        Assert.All(files, f => Assert.StartsWith("test-", Path.GetFileName(f)));
+        Assert.Equal((1, 28, 28), ImageDecoder.Load(files[0]) is var image ? (image.Channels, image.Height, image.Width) : default);
+        Assert.Equal(files.Select(Path.GetFileName).Order(), Export("export-again", "test", 12, seed: 5).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void AttackApplyWritesTheTriggeredImagesUnderTheirOwnNames()
+    {
+        var clean = Export("apply-clean", "test", 4, seed: 1);
+        Trigger("apply-clean", "apply-triggered");
+        foreach (string file in clean)
+        {
+            string triggered = Path.Combine(Folder("apply-triggered"), Path.GetRelativePath(Folder("apply-clean"), file));
+            var before = ImageDecoder.Load(file).Pixels;
+            var after = ImageDecoder.Load(triggered).Pixels;
+            // BadNets' default: a 3x3 white square in the bottom-right corner, the rest untouched.
+            for (int y = 0; y < 28; y++)
+                for (int x = 0; x < 28; x++)
+                    Assert.Equal(y >= 25 && x >= 25 ? (byte)255 : before[y * 28 + x], after[y * 28 + x]);
+        }
+    }
+
+    [Fact]
+    public void AGuardFittedOnFlaggedFilesRepairsTriggeredInputs()
+    {
+        Export("fit-clean", "train", 40, seed: 2);
+        Trigger("fit-clean", "fit-flagged");
+        string guard = Folder("guard.json");
+        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("fit-flagged"), "--clean", "100", "--out", guard);
+        Assert.True(code == 0, output);
+        Assert.Contains("40 flagged images", output);
+        Assert.Contains("the estimated target", output);
+        Assert.Contains("Chosen from the clean reference and the observed samples only", output);
+        Assert.True(File.Exists(guard));
+
+        Export("predict-clean", "test", 30, seed: 3);
+        Trigger("predict-clean", "predict-triggered");
+        string csv = Folder("predictions.csv");
+        (code, output) = Run("guard", "predict", "--model", backdoor.Checkpoint, "--guard", guard, Folder("predict-triggered"), "--show", "3", "--csv", csv);
+        Assert.True(code == 0, output);
+        Assert.Contains("(27 more rows in the CSV)", output);
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal("file,model_label,model_class,fire_label,fire_class,score", rows[0]);
+        Assert.Equal(31, rows.Length);
+        // Triggered inputs the model sends to the target (0) mostly leave it with the guard.
+        var labels = rows[1..].Select(r => r.Split(',')).Select(c => (Model: int.Parse(c[1]), Fire: int.Parse(c[3]))).ToList();
+        int onTarget = labels.Count(l => l.Model == 0), stillOnTarget = labels.Count(l => l.Fire == 0);
+        Assert.True(onTarget >= 15 && stillOnTarget <= onTarget / 3, $"{onTarget} on the target without the guard, {stillOnTarget} with it");
+    }
+
+    [Fact]
+    public void BadInputIsOneClearLine()
+    {
+        Assert.Contains("--flagged is required", Run("guard", "fit", "--model", backdoor.Checkpoint).Output);
+        Assert.Contains($"Not found: {Folder("nowhere")}", Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("nowhere")).Output);
+        Directory.CreateDirectory(Folder("broken"));
+        File.WriteAllText(Folder("broken/bad.png"), "not an image");
+        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("broken"));
+        Assert.Equal(1, code);
+        Assert.Contains("bad.png: cannot decode image", output);
+        Assert.Contains("--exclude takes class labels 0..9", Run("data", "export", "mnist", "--exclude", "10", "--out", Folder("x")).Output);
+        Assert.Contains("--guard is required", Run("guard", "predict", "--model", backdoor.Checkpoint, Folder("broken")).Output);
+
+        Export("clash-a", "test", 2, seed: 7);
+        var (_, clash) = Run("attack", "apply", Folder("clash-a"), Folder("clash-a"), "--from", backdoor.Checkpoint, "--out", Folder("clash-out"));
+        Assert.Contains("would both be written to", clash);
+        Assert.False(Directory.Exists(Folder("clash-out")));
+    }
+}
