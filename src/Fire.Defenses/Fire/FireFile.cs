@@ -8,7 +8,7 @@ namespace Fire.Defenses.LatentRepair;
 /// <summary>
 /// The guard's file: one JSON document (format "fire-guard", version 1) holding the options, the layer shapes,
 /// the running means (and squared deviations) per layer, the plan with its directions and clean statistics, and optionally the clean
-/// reference and observed samples. Vectors are little-endian float32 (running means float64, so updates continue exactly) in base64.
+/// reference and observed samples, and the model's <see cref="ModelFingerprint"/> (checked on reading). Vectors are little-endian float32 (running means float64, so updates continue exactly) in base64.
 /// </summary>
 internal static class FireFile
 {
@@ -30,7 +30,8 @@ internal static class FireFile
             clean?.Means.Select(m => Mean(m.Key, m.Value)).ToList() ?? [],
             observed.Means.Select(m => Mean(m.Key, m.Value)).ToList(),
             new PlanDto(plan.EstimatedTarget, plan.ObservedCount, plan.Repairs.Select(Repair).ToList(), plan.Selection),
-            includeSamples && clean is not null ? Samples(clean, observed) : null);
+            includeSamples && clean is not null ? Samples(clean, observed) : null,
+            Bytes(ModelFingerprint.Of(guard.Model)));
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         using var stream = File.Create(path);
@@ -61,6 +62,8 @@ internal static class FireFile
             if (!shape.SequenceEqual(layer.Shape))
                 throw new InvalidDataException($"'{path}': layer '{layer.Name}' has shape [{string.Join(", ", layer.Shape)}] in the file but [{string.Join(", ", shape)}] in the model: the file was made for another model.");
         }
+        if (file.Fingerprint is { } fingerprint && !ModelFingerprint.Matches(Floats(fingerprint), ModelFingerprint.Of(model)))
+            throw new InvalidDataException($"'{path}' was fitted for another model: this one's outputs on the guard's probe inputs differ (same layers, other weights). Fit a guard for this model.");
         int SizeOf(string layer, string what) => file.Layers.FirstOrDefault(l => l.Name == layer)?.Shape.Aggregate(1, (a, d) => a * d)
             ?? throw new InvalidDataException($"'{path}': {what} names layer '{layer}', which the file does not describe.");
         float[] Vector(string layer, byte[] bytes, string what)
@@ -144,7 +147,7 @@ internal static class FireFile
     }
 
     private sealed record FileDto(string Format, int Version, FireOptions Options, List<LayerDto> Layers, DirectionSource Source, int SelectedAt,
-        List<MeanDto> CleanMeans, List<MeanDto> ObservedMeans, PlanDto Plan, SamplesDto? Samples);
+        List<MeanDto> CleanMeans, List<MeanDto> ObservedMeans, PlanDto Plan, SamplesDto? Samples, byte[]? Fingerprint = null);
     private sealed record LayerDto(string Name, int[] Shape);
     /// <summary>SquaredDeviations (per-coordinate variance times n - 1) is null in files written before sparse directions.</summary>
     private sealed record MeanDto(string Layer, long Count, byte[] Mean, byte[]? SquaredDeviations = null);

@@ -68,4 +68,29 @@ public class GuardErrorTests
             File.Delete(path);
         }
     }
+
+    /// <summary>Same layers and shapes, other weights: the guard's fingerprint (logits on two probe inputs) refuses the other model.</summary>
+    [Fact]
+    public void AGuardFittedForAnotherModelIsRefused()
+    {
+        var fitted = ToyLayeredModel.Identity(2);
+        var other = new ToyLayeredModel(2, 2, ("features", x => (float[])x.Clone()), ("logits", x => [x[0], 1.01f * x[1]]));
+        using var guard = new FireGuard(fitted);
+        guard.FitClean(Clean, [0, 1, 0]);
+        guard.Observe(ToyLayeredModel.Batch([3f, 0f], [3f, 1f]));
+        string path = Path.Combine(Path.GetTempPath(), $"fire-{Guid.NewGuid():N}.json");
+        try
+        {
+            guard.Save(path);
+            using var loaded = FireGuard.Load(path, ToyLayeredModel.Identity(2));
+            Assert.Equal(guard.Plan.ToString(), loaded.Plan.ToString());
+            var error = Assert.Throws<InvalidDataException>(() => FireGuard.Load(path, other));
+            Assert.Contains("was fitted for another model", error.Message);
+            Assert.Contains(path, error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
