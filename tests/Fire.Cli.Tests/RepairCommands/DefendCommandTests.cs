@@ -29,6 +29,8 @@ public class DefendCommandTests(BackdooredMnist backdoor)
     [InlineData("--observed", "0", "--observed must be at least 1")]
     [InlineData("--max-layers", "0", "--max-layers must be at least 1")]
     [InlineData("--directions", "bogus", "Unknown direction density 'bogus'")]
+    [InlineData("--max-target-drop", "2", "--max-target-drop lies in [0, 1], got 2")]
+    [InlineData("--max-clean-drop", "-0.1", "--max-clean-drop lies in [0, 1], got -0.1")]
     public void BadOptionsAreOneClearLine(string option, string value, string message)
     {
         var (code, output) = CliRunner.Run("defend", "--model", backdoor.Checkpoint, option, value, "--data", CliRunner.DataRoot, "--no-latency", "--no-streaming");
