@@ -22,12 +22,13 @@ public sealed record FireOptions
     /// <summary>The automatic choice rejects candidates that cost more held-out clean accuracy than this (0.01 = 1 point).</summary>
     public double MaxCleanAccuracyDrop { get; init; } = 0.01;
     /// <summary>
-    /// The automatic choice rejects candidates that move more than this share of the clean reference's images of the estimated
-    /// target (those the model classifies as the target) off it. A backdoor's repair leaves the target class alone; a repair
-    /// fitted to flagged samples that are simply one class's images removes that class, and the overall clean guard, diluted
-    /// over many classes, lets it through (measured in docs/fire-false-flags.md).
+    /// The automatic choice rejects candidates that move the clean reference's images of the estimated target (those the model
+    /// classifies as the target) off it at more than this multiple of the rate at which they move the observed samples off it,
+    /// with one image of slack. When the flagged samples are simply images of one class (false flags), the repair cannot tell
+    /// them from that class's clean images and both rates are alike; a backdoor's repair moves the flagged samples far more
+    /// often (measured in docs/fire-false-flags.md).
     /// </summary>
-    public double MaxTargetClassDrop { get; init; } = 0.1;
+    public double MaxTargetClassDropRatio { get; init; } = 0.5;
     /// <summary>Share of the clean reference kept out of the statistics to guard clean accuracy.</summary>
     public double CleanHoldoutFraction { get; init; } = 0.3;
     /// <summary>
@@ -65,7 +66,8 @@ public sealed record FireOptions
             throw new ArgumentException($"Alphas must be finite and >= 0, at least one: [{string.Join(", ", Alphas)}].");
         if (!(GateQuantile is > 0f and < 1f)) throw new ArgumentOutOfRangeException(nameof(GateQuantile), $"The gate quantile lies in (0, 1), got {GateQuantile}.");
         if (!(MaxCleanAccuracyDrop is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(MaxCleanAccuracyDrop), $"The clean-accuracy guard lies in [0, 1], got {MaxCleanAccuracyDrop}.");
-        if (!(MaxTargetClassDrop is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(MaxTargetClassDrop), $"The target-class guard lies in [0, 1], got {MaxTargetClassDrop}.");
+        if (!(MaxTargetClassDropRatio >= 0 && double.IsFinite(MaxTargetClassDropRatio)))
+            throw new ArgumentOutOfRangeException(nameof(MaxTargetClassDropRatio), $"The target-class guard is a finite ratio >= 0, got {MaxTargetClassDropRatio}.");
         if (!(CleanHoldoutFraction is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(CleanHoldoutFraction), $"The clean hold-out share lies in (0, 1), got {CleanHoldoutFraction}.");
         if (MaxRepairLayers < 1) throw new ArgumentOutOfRangeException(nameof(MaxRepairLayers), $"The automatic choice repairs at least one layer, got {MaxRepairLayers}.");
         if (Folds < 2) throw new ArgumentOutOfRangeException(nameof(Folds), $"Cross-validation needs at least 2 folds, got {Folds}.");

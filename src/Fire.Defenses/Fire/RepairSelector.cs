@@ -21,10 +21,11 @@ namespace Fire.Defenses.LatentRepair;
 ///   mean that sends the samples, sure of themselves, into one wrong class (measured in docs/fire.md, CIFAR-10 SIG).
 ///   The bare count is reported as the repair rate.</item>
 /// <item>Clean guards: the deployed repair (direction from all samples) may lower accuracy on the held-out part of
-///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>, and may move at most
-///   <see cref="FireOptions.MaxTargetClassDrop"/> of the clean reference's images of t that the model classifies as t
-///   off t (a backdoor's repair leaves clean target images alone; one fitted to false flags of a single class would
-///   remove that class, which the overall guard dilutes over all classes); other candidates are not admissible.
+///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>, and may move the clean reference's
+///   images of t that the model classifies as t off t at most <see cref="FireOptions.MaxTargetClassDropRatio"/> times as
+///   often as it moves the observed samples off t (held-out repair rate), plus one image: flagged samples that are plain
+///   images of one class (false flags) are moved as often as that class's clean images, and the overall guard dilutes
+///   that class's loss over all classes. Other candidates are not admissible.
 ///   Both are measured only for candidates that could still be chosen (walking down from the best repair score).</item>
 /// <item>Choice: the admissible candidate with the highest held-out repair score; candidates within 2% of the
 ///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop (a negative drop
@@ -109,8 +110,15 @@ internal static class RepairSelector
         void MeasureGuards(Candidate candidate, IReadOnlyList<Candidate> before)
         {
             candidate.CleanDrop = CleanDrop(model, clean, before, candidate.Repair, options);
-            candidate.TargetClassDrop = targetImages.Count == 0 ? 0
-                : PredictWith(model, [.. before.Select(c => c.Repair), candidate.Repair], targetImages, options.BatchSize).Labels.Count(l => l != target) / (double)targetImages.Count;
+            if (targetImages.Count == 0)
+            {
+                candidate.TargetClassDrop = 0;
+                candidate.TargetClassAllowance = 0;
+                return;
+            }
+            var labels = PredictWith(model, [.. before.Select(c => c.Repair), candidate.Repair], targetImages, options.BatchSize).Labels;
+            candidate.TargetClassDrop = labels.Count(l => l != target) / (double)targetImages.Count;
+            candidate.TargetClassAllowance = options.MaxTargetClassDropRatio * candidate.RepairRate + 1.0 / targetImages.Count;
         }
 
         // Directions at one layer (deployed and per fold) and every mode x alpha there, each sample scored with the
@@ -245,8 +253,10 @@ internal static class RepairSelector
         public double? CleanDrop { get; set; }
         /// <summary>Share of the clean reference's target images (classified as the target) the repair moves off it.</summary>
         public double? TargetClassDrop { get; set; }
+        /// <summary>The most <see cref="TargetClassDrop"/> may be: the ratio times the repair rate, plus one image.</summary>
+        public double TargetClassAllowance { get; set; }
         public bool Admissible(FireOptions options) =>
-            CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9 && TargetClassDrop <= options.MaxTargetClassDrop + 1e-9;
+            CleanDrop <= options.MaxCleanAccuracyDrop + 1e-9 && TargetClassDrop <= TargetClassAllowance + 1e-9;
         public CandidateScore Score(FireOptions options, int stage) =>
             new(Repair.Layer, Repair.Mode, Repair.Alpha, RepairRate, RepairScore, CleanDrop, Admissible(options), stage, Repair.Density, Separation, ScoreError, TargetClassDrop);
     }

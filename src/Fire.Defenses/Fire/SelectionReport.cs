@@ -21,7 +21,7 @@ namespace Fire.Defenses.LatentRepair;
 /// from the per-sample credits (confidence where repaired, 0 elsewhere, before the class caps). With few observed samples, scores
 /// closer than this cannot be told apart.</param>
 /// <param name="TargetClassDrop">Share of the clean reference's images of the estimated target, among those the model classifies as
-/// the target, that the repair moves off it (<see cref="FireOptions.MaxTargetClassDrop"/>); null when not measured.</param>
+/// the target, that the repair moves off it (<see cref="FireOptions.MaxTargetClassDropRatio"/>); null when not measured.</param>
 public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
     int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null, double HeldOutRepairScoreError = 0, double? TargetClassDrop = null)
 {

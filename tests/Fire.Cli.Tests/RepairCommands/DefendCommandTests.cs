@@ -29,7 +29,7 @@ public class DefendCommandTests(BackdooredMnist backdoor)
     [InlineData("--observed", "0", "--observed must be at least 1")]
     [InlineData("--max-layers", "0", "--max-layers must be at least 1")]
     [InlineData("--directions", "bogus", "Unknown direction density 'bogus'")]
-    [InlineData("--max-target-drop", "2", "--max-target-drop lies in [0, 1], got 2")]
+    [InlineData("--max-target-ratio", "-1", "--max-target-ratio must be a number >= 0, got -1")]
     [InlineData("--max-clean-drop", "-0.1", "--max-clean-drop lies in [0, 1], got -0.1")]
     public void BadOptionsAreOneClearLine(string option, string value, string message)
     {

@@ -38,9 +38,9 @@ public class FireOptionSettings : ComputeSettings
     [Description("Clean guard: the automatic choice rejects repairs that lower held-out clean accuracy by more than this (default: 0.01, one point).")]
     public double MaxCleanDrop { get; set; } = new FireOptions().MaxCleanAccuracyDrop;
 
-    [CommandOption("--max-target-drop <SHARE>")]
-    [Description("Target-class guard: it also rejects repairs that move more than this share of the clean reference's target-class images off the target (default: 0.1; docs/fire-false-flags.md).")]
-    public double MaxTargetDrop { get; set; } = new FireOptions().MaxTargetClassDrop;
+    [CommandOption("--max-target-ratio <R>")]
+    [Description("Target-class guard: it also rejects repairs that move clean target-class images off the target at more than R times the rate they move the flagged samples off it, plus one image (default: 0.5; docs/fire-false-flags.md).")]
+    public double MaxTargetRatio { get; set; } = new FireOptions().MaxTargetClassDropRatio;
 
     [CommandOption("--clean <N>")]
     [Description("Clean reference images from the training split (default: 500).")]
@@ -59,7 +59,7 @@ public class FireOptionSettings : ComputeSettings
         if (Clean < 2) return ValidationResult.Error($"--clean must be at least 2, got {Clean}.");
         if (MaxLayers < 1) return ValidationResult.Error($"--max-layers must be at least 1, got {MaxLayers}.");
         if (MaxCleanDrop is not (>= 0 and <= 1)) return ValidationResult.Error($"--max-clean-drop lies in [0, 1], got {MaxCleanDrop}.");
-        if (MaxTargetDrop is not (>= 0 and <= 1)) return ValidationResult.Error($"--max-target-drop lies in [0, 1], got {MaxTargetDrop}.");
+        if (!(MaxTargetRatio >= 0 && double.IsFinite(MaxTargetRatio))) return ValidationResult.Error($"--max-target-ratio must be a number >= 0, got {MaxTargetRatio}.");
         if (Augment < 0) return ValidationResult.Error($"--augment must be 0 or more, got {Augment}.");
         if (Fixed && (Layers is null || Modes is null || Alphas is null))
             return ValidationResult.Error("--fixed needs --layers, one --mode and --alpha.");
@@ -86,7 +86,7 @@ public class FireOptionSettings : ComputeSettings
             plan = layers!.Select((layer, i) => new RepairSpec(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i], density)).ToList();
         }
         return defaults with { Modes = modes, Alphas = alphas, Densities = densities, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed,
-            MaxCleanAccuracyDrop = MaxCleanDrop, MaxTargetClassDrop = MaxTargetDrop };
+            MaxCleanAccuracyDrop = MaxCleanDrop, MaxTargetClassDropRatio = MaxTargetRatio };
     }
 
     /// <summary>The FIRE options given that differ from the defaults, as arguments, so a report's command line reproduces it.</summary>
@@ -101,7 +101,7 @@ public class FireOptionSettings : ComputeSettings
         if (Augment > 0) yield return $"--augment {Augment}";
         var defaults = new FireOptions();
         if (MaxCleanDrop != defaults.MaxCleanAccuracyDrop) yield return $"--max-clean-drop {MaxCleanDrop.ToString(CultureInfo.InvariantCulture)}";
-        if (MaxTargetDrop != defaults.MaxTargetClassDrop) yield return $"--max-target-drop {MaxTargetDrop.ToString(CultureInfo.InvariantCulture)}";
+        if (MaxTargetRatio != defaults.MaxTargetClassDropRatio) yield return $"--max-target-ratio {MaxTargetRatio.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
