@@ -72,7 +72,8 @@ public static class FireReport
         md.AppendLine("  the repaired prediction's softmax confidence where repaired, 0 elsewhere (a repair that only pushes samples off the target into a region");
         md.AppendLine("  no class claims scores low); unpaired, each class's share of that credit is capped at its binomial share of the clean reference's");
         md.AppendLine("  non-target labels plus two standard deviations (at least one sample); candidates that cost more than 1 point of held-out clean");
-        md.AppendLine("  accuracy are rejected; the best score wins, ties");
+        md.AppendLine("  accuracy are rejected, and so are those that move the clean reference's images of the estimated target off it at more than half");
+        md.AppendLine("  the rate they move the observed samples off it, plus one image (false flags: docs/fire-false-flags.md); the best score wins, ties");
         md.AppendLine("  (within 2% of the samples) going to the smaller clean drop (a negative drop counts as none), gated before ungated, projection before");
         md.AppendLine("  translation, sparse before dense, smaller alpha, shallower layer. Gate threshold: the lower of the 0.99 quantile of clean scores along the direction");
         md.AppendLine("  and the 0.01 quantile of the scores of the observed samples the direction was fitted on that the model predicts as the target.");

@@ -61,6 +61,8 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
         var after = guard.Predict(flagged).Labels;
         int onTarget = before.Count(l => l == plan.EstimatedTarget), left = before.Zip(after).Count(p => p.First == plan.EstimatedTarget && p.Second != plan.EstimatedTarget);
         console.MarkupLineInterpolated($"With the repair, {left} of the {onTarget} flagged images predicted as the target leave it (in-sample: the repair was fitted on them).");
+        if (plan.Selection?.ChosenRepairs is [.., { TargetClassDrop: double targetDrop, HeldOutRepairRate: double rate }])
+            console.MarkupLineInterpolated($"[grey]It moves {targetDrop:P1} of the clean reference's images of {deployed.ClassName(plan.EstimatedTarget)} off that class, and {rate:P1} of the flagged images (held out). Alike rates mean the flagged images look like plain images of that class (false flags? docs/fire-false-flags.md).[/]");
         guard.Save(outPath);
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/]: `fire guard predict --model {settings.Model} --guard {outPath} <images>`.");
         return 0;
