@@ -61,6 +61,7 @@ public static class FireApp
                 guard.SetDescription("FIRE for your own model and flagged images: fit a guard, then classify with it.");
                 guard.AddCommand<Commands.GuardCommands.GuardFitCommand>("fit").WithDescription("Fit FIRE from the model's clean training data and images flagged as poisoned; save the guard.")
                     .WithExample("guard", "fit", "--model", "runs/gtsrb-small-cnn.pt", "--flagged", "flagged/");
+                guard.AddCommand<Commands.GuardCommands.GuardObserveCommand>("observe").WithDescription("A saved guard learns from more flagged images (streaming); saved again.");
                 guard.AddCommand<Commands.GuardCommands.GuardPredictCommand>("predict").WithDescription("Classify images with a saved guard, beside the model's own predictions; optional CSV.")
                     .WithExample("guard", "predict", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.json", "inputs/");
             });

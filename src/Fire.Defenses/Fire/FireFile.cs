@@ -32,10 +32,20 @@ internal static class FireFile
             new PlanDto(plan.EstimatedTarget, plan.ObservedCount, plan.Repairs.Select(Repair).ToList(), plan.Selection),
             includeSamples && clean is not null ? Samples(clean, observed) : null,
             Bytes(ModelFingerprint.Of(guard.Model)));
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        using var stream = File.Create(path);
-        JsonSerializer.Serialize(stream, file, Json);
+        // Written beside the target and moved over it: a guard updated in place is never left half written.
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = File.Create(temporary))
+                JsonSerializer.Serialize(stream, file, Json);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
     }
 
     public static FireGuard Read(string path, ILayeredModel model)

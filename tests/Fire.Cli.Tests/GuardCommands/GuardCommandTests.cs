@@ -85,6 +85,30 @@ public class GuardCommandTests(BackdooredMnist backdoor)
     }
 
     [Fact]
+    public void ASavedGuardKeepsLearningFromMoreFlaggedFiles()
+    {
+        Export("observe-first", "train", 10, seed: 4);
+        Export("observe-more", "train", 10, seed: 5);
+        Trigger("observe-first", "observe-first-flagged");
+        Trigger("observe-more", "observe-more-flagged");
+        string guard = Folder("observed.json"), updated = Folder("observed-more.json");
+        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("observe-first-flagged"), "--clean", "100", "--out", guard);
+        Assert.True(code == 0, output);
+
+        (code, output) = Run("guard", "observe", "--model", backdoor.Checkpoint, "--guard", guard, "--flagged", Folder("observe-more-flagged"), "--out", updated);
+        Assert.True(code == 0, output);
+        Assert.Contains("k = 10:", output);
+        Assert.Contains("Chosen from the clean reference and the observed samples only: k = 20", output); // doubled: chosen again
+        Assert.Contains("(estimated target 0, k = 20)", output);
+        Assert.Empty(Directory.GetFiles(backdoor.Folder, "*.tmp"));
+
+        // In place by default.
+        (code, output) = Run("guard", "observe", "--model", backdoor.Checkpoint, "--guard", updated, "--flagged", Folder("observe-first-flagged"));
+        Assert.True(code == 0, output);
+        Assert.Contains("k = 30", output);
+    }
+
+    [Fact]
     public void BadInputIsOneClearLine()
     {
         Assert.Contains("--flagged is required", Run("guard", "fit", "--model", backdoor.Checkpoint).Output);
