@@ -72,8 +72,14 @@ internal static class FireFile
             if (!shape.SequenceEqual(layer.Shape))
                 throw new InvalidDataException($"'{path}': layer '{layer.Name}' has shape [{string.Join(", ", layer.Shape)}] in the file but [{string.Join(", ", shape)}] in the model: the file was made for another model.");
         }
-        if (file.Fingerprint is { } fingerprint && !ModelFingerprint.Matches(Floats(fingerprint), ModelFingerprint.Of(model)))
-            throw new InvalidDataException($"'{path}' was fitted for another model: this one's outputs on the guard's probe inputs differ (same layers, other weights). Fit a guard for this model.");
+        if (file.Fingerprint is { } fingerprint)
+        {
+            var (stored, now) = (Floats(fingerprint), ModelFingerprint.Of(model));
+            if (stored.Length != now.Length)
+                throw new InvalidDataException($"'{path}' was fitted for a model with {stored.Length / 2} classes; this one has {now.Length / 2}. Fit a guard for this model.");
+            if (!ModelFingerprint.Matches(stored, now))
+                throw new InvalidDataException($"'{path}' was fitted for another model: this one's outputs on the guard's probe inputs differ (same layers, other weights). Fit a guard for this model.");
+        }
         int SizeOf(string layer, string what) => file.Layers.FirstOrDefault(l => l.Name == layer)?.Shape.Aggregate(1, (a, d) => a * d)
             ?? throw new InvalidDataException($"'{path}': {what} names layer '{layer}', which the file does not describe.");
         float[] Vector(string layer, byte[] bytes, string what)

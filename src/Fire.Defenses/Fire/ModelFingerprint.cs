@@ -19,10 +19,9 @@ internal static class ModelFingerprint
         return model.Forward(new FloatBatch(values, [2, .. model.InputShape])).Data;
     }
 
-    /// <summary>True when <paramref name="stored"/> and <paramref name="now"/> agree up to float noise (thread counts, kernels).</summary>
+    /// <summary>True when <paramref name="stored"/> and <paramref name="now"/> (of one length) agree up to float noise (thread counts, kernels).</summary>
     public static bool Matches(float[] stored, float[] now)
     {
-        if (stored.Length != now.Length) return false;
         float scale = 1 + stored.Max(MathF.Abs);
         for (int i = 0; i < stored.Length; i++)
             if (!(MathF.Abs(stored[i] - now[i]) <= 1e-3f * scale)) return false;

@@ -69,7 +69,7 @@ public class GuardErrorTests
         }
     }
 
-    /// <summary>Same layers and shapes, other weights: the guard's fingerprint (logits on two probe inputs) refuses the other model.</summary>
+    /// <summary>Same layers and shapes, other weights (or another class count): the guard's fingerprint (logits on two probe inputs) refuses the other model.</summary>
     [Fact]
     public void AGuardFittedForAnotherModelIsRefused()
     {
@@ -87,6 +87,8 @@ public class GuardErrorTests
             var error = Assert.Throws<InvalidDataException>(() => FireGuard.Load(path, other));
             Assert.Contains("was fitted for another model", error.Message);
             Assert.Contains(path, error.Message);
+            var threeClasses = new ToyLayeredModel(2, 3, ("features", x => (float[])x.Clone()), ("logits", x => [x[0], x[1], 0f]));
+            Assert.Contains("a model with 2 classes; this one has 3", Assert.Throws<InvalidDataException>(() => FireGuard.Load(path, threeClasses)).Message);
         }
         finally
         {
