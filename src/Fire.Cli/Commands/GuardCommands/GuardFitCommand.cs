@@ -58,14 +58,20 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
         ShowTarget(deployed, plan.EstimatedTarget, before, labels);
         FireResultViews.Selection(console, plan.Selection);
         console.MarkupLineInterpolated($"Plan: [bold]{plan}[/]");
-        var after = guard.Predict(flagged).Labels;
-        int onTarget = before.Count(l => l == plan.EstimatedTarget), left = before.Zip(after).Count(p => p.First == plan.EstimatedTarget && p.Second != plan.EstimatedTarget);
-        console.MarkupLineInterpolated($"With the repair, {left} of the {onTarget} flagged images predicted as the target leave it (in-sample: the repair was fitted on them).");
-        if (plan.Selection?.ChosenRepairs is [.., { TargetClassDrop: double targetDrop, HeldOutRepairRate: double rate }])
-            console.MarkupLineInterpolated($"[grey]It moves {targetDrop:P1} of the clean reference's images of {deployed.ClassName(plan.EstimatedTarget)} off that class, and {rate:P1} of the flagged images (held out). Alike rates mean the flagged images look like plain images of that class (false flags? docs/fire-false-flags.md).[/]");
+        ShowRepair(deployed, plan, before, guard.Predict(flagged).Labels);
         guard.Save(outPath);
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/]: `fire guard predict --model {settings.Model} --guard {outPath} <images>`.");
         return 0;
+    }
+
+    /// <summary>What the repair does to the flagged images (in-sample) and, beside its held-out rate, to the clean target images.</summary>
+    private void ShowRepair(GuardModel deployed, RepairPlan plan, int[] before, int[] after)
+    {
+        int target = plan.EstimatedTarget;
+        int onTarget = before.Count(l => l == target), left = before.Zip(after).Count(p => p.First == target && p.Second != target);
+        console.MarkupLineInterpolated($"With the repair, {left} of the {onTarget} flagged images predicted as the target leave it (in-sample: the repair was fitted on them).");
+        if (plan.Selection?.ChosenRepairs is [.., { TargetClassDrop: double targetDrop, HeldOutRepairRate: double rate }])
+            console.MarkupLineInterpolated($"[grey]It moves {targetDrop:P1} of the clean reference's images of {deployed.ClassName(target)} off that class, and {rate:P1} of the flagged images (held out). Alike rates mean the flagged images look like plain images of that class (false flags? docs/fire-false-flags.md).[/]");
     }
 
     /// <summary>How concentrated the flagged images' predictions are: a backdoor sends them to one class; clean images would follow the class shares.</summary>
