@@ -6,16 +6,8 @@ using Spectre.Console.Cli;
 
 namespace Fire.Cli.Commands.GuardCommands;
 
-public sealed class GuardObserveSettings : ComputeSettings
+public sealed class GuardObserveSettings : SavedGuardSettings
 {
-    [CommandOption("--model <CHECKPOINT>")]
-    [Description("The classifier the guard was fitted for (model.pt or its sidecar).")]
-    public string? Model { get; set; }
-
-    [CommandOption("--guard <FILE>")]
-    [Description("A guard written by `fire guard fit` (with its samples, as it saves by default).")]
-    public string? Guard { get; set; }
-
     [CommandOption("--flagged <PATH>")]
     [Description("More images flagged as poisoned: image files, folders of them or archives; repeat the option for several.")]
     public string[] Flagged { get; set; } = [];
@@ -30,8 +22,6 @@ public sealed class GuardObserveSettings : ComputeSettings
 
     public override ValidationResult Validate()
     {
-        if (Model is null) return ValidationResult.Error("--model is required: the checkpoint the guard was fitted for.");
-        if (Guard is null) return ValidationResult.Error("--guard is required: a guard file from `fire guard fit`.");
         if (Flagged.Length == 0) return ValidationResult.Error("--flagged is required: the newly flagged images (files, folders or archives).");
         return base.Validate();
     }

@@ -7,19 +7,11 @@ using Spectre.Console.Cli;
 
 namespace Fire.Cli.Commands.GuardCommands;
 
-public sealed class GuardPredictSettings : ComputeSettings
+public sealed class GuardPredictSettings : SavedGuardSettings
 {
     [CommandArgument(0, "<images>")]
     [Description("Images to classify: image files, folders of them (any depth) or archives.")]
     public string[] Images { get; set; } = [];
-
-    [CommandOption("--model <CHECKPOINT>")]
-    [Description("The classifier the guard was fitted for (model.pt or its sidecar).")]
-    public string? Model { get; set; }
-
-    [CommandOption("--guard <FILE>")]
-    [Description("A guard written by `fire guard fit` (or `fire defend`'s fire-guard.json).")]
-    public string? Guard { get; set; }
 
     [CommandOption("--csv <FILE>")]
     [Description("Write every image's predictions to this CSV file: file, prediction with and without the repair, score.")]
@@ -31,8 +23,6 @@ public sealed class GuardPredictSettings : ComputeSettings
 
     public override ValidationResult Validate()
     {
-        if (Model is null) return ValidationResult.Error("--model is required: the checkpoint the guard was fitted for.");
-        if (Guard is null) return ValidationResult.Error("--guard is required: a guard file from `fire guard fit`.");
         if (Show < 0) return ValidationResult.Error($"--show must be 0 or more, got {Show}.");
         return base.Validate();
     }

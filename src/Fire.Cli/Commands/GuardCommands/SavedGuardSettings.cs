@@ -1,0 +1,24 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fire.Cli.Commands.GuardCommands;
+
+/// <summary>The options of commands that use a saved guard: the model and the guard file fitted for it.</summary>
+public class SavedGuardSettings : ComputeSettings
+{
+    [CommandOption("--model <CHECKPOINT>")]
+    [Description("The classifier the guard was fitted for (model.pt or its sidecar).")]
+    public string? Model { get; set; }
+
+    [CommandOption("--guard <FILE>")]
+    [Description("A guard written by `fire guard fit` (or `fire defend`'s fire-guard.json).")]
+    public string? Guard { get; set; }
+
+    public override ValidationResult Validate()
+    {
+        if (Model is null) return ValidationResult.Error("--model is required: the checkpoint the guard was fitted for.");
+        if (Guard is null) return ValidationResult.Error("--guard is required: a guard file from `fire guard fit`.");
+        return base.Validate();
+    }
+}
