@@ -79,7 +79,7 @@ public sealed class DataExportCommand(IAnsiConsole console) : Command<DataExport
         .ToHashSet();
 
     /// <summary>"03-speed limit 60km_h": the label first, so folders sort in label order; characters a path cannot hold become '_'.</summary>
-    public static string ClassFolder(int label, string className)
+    private static string ClassFolder(int label, string className)
     {
         var invalid = Path.GetInvalidFileNameChars().Append('\\').ToHashSet();
         return $"{label:D2}-{new string(className.Select(c => invalid.Contains(c) ? '_' : c).ToArray())}";

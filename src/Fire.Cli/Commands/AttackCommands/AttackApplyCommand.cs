@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Fire.Attacks;
 using Fire.Data;
-using Fire.Defenses.LatentRepair;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -40,18 +39,17 @@ public sealed class AttackApplyCommand(IAnsiConsole console) : Command<AttackApp
         settings.ApplyThreads();
         using var checkpoint = BackdoorCheckpoint.Load(settings.From!);
         int[] shape = checkpoint.Info.InputShape;
-        var files = ImageFiles.Load(settings.Images, shape[0], shape[1], shape[2]);
+        var (files, images) = CheckpointImages.Load(console, checkpoint.Info, settings.Images, "Images");
         string folder = Path.GetFullPath(settings.Out!);
         var outputs = files.Names.Select(name => Path.GetFullPath(Path.Combine(folder, Path.ChangeExtension(name, ".png")))).ToArray();
         var clash = outputs.Select((path, i) => (path, i)).GroupBy(p => p.path).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
             throw new ArgumentException($"{files.Files[clash.First().i]} and {files.Files[clash.Skip(1).First().i]} would both be written to {clash.Key}: give them in separate runs.");
 
-        var triggered = checkpoint.Trigger.Apply(ImageBatches.From(files));
+        var triggered = checkpoint.Trigger.Apply(images);
         for (int i = 0; i < files.Count; i++)
             ImageFiles.SavePng(outputs[i], triggered.Sample(i), shape[0], shape[1], shape[2]);
-        string resized = files.Resized == 0 ? "" : $" ({files.Resized:N0} resized to {shape[1]}x{shape[2]} first)";
-        console.MarkupLineInterpolated($"Applied {checkpoint.Attack.Name}'s trigger to {files.Count:N0} images{resized}; wrote them to [bold]{folder}[/].");
+        console.MarkupLineInterpolated($"Applied {checkpoint.Attack.Name}'s trigger to {files.Count:N0} images; wrote them to [bold]{folder}[/].");
         return 0;
     }
 }

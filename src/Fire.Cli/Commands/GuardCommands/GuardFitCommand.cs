@@ -46,7 +46,7 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
         using var deployed = GuardModel.Load(settings.Model!);
         string outPath = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"guard-{Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!))}.json"));
         using var guard = new FireGuard(deployed.Model, settings.FireOptions()); // checks layers and options before loading data
-        var (_, flagged) = deployed.LoadImages(console, settings.Flagged, "Flagged");
+        var (_, flagged) = CheckpointImages.Load(console, deployed.Info, settings.Flagged, "Flagged");
         var split = settings.LoadCheckpointData(console, deployed.Info, settings.Model!, settings.Dataset);
         var (clean, labels) = DefenderSamples.DrawClean(split.Train, settings.Clean, settings.Seed);
         console.MarkupLineInterpolated($"FIRE for [bold]{deployed.Info.Architecture}[/] from {settings.Model}: clean reference {clean.Count:N0} training images of {split.Name} (seed {settings.Seed}), {flagged.Count:N0} flagged images.");

@@ -38,7 +38,7 @@ public sealed class GuardObserveCommand(IAnsiConsole console) : Command<GuardObs
         settings.ApplyThreads();
         using var deployed = GuardModel.Load(settings.Model!);
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
-        var (_, flagged) = deployed.LoadImages(console, settings.Flagged, "Flagged");
+        var (_, flagged) = CheckpointImages.Load(console, deployed.Info, settings.Flagged, "Flagged");
         console.MarkupLineInterpolated($"Guard {settings.Guard}, k = {guard.ObservedCount}: [bold]{guard.Plan}[/]");
         guard.Observe(flagged);
         if (settings.Reselect) guard.Reselect();

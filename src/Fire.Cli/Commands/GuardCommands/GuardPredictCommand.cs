@@ -36,7 +36,7 @@ public sealed class GuardPredictCommand(IAnsiConsole console) : Command<GuardPre
         settings.ApplyThreads();
         using var deployed = GuardModel.Load(settings.Model!);
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
-        var (files, images) = deployed.LoadImages(console, settings.Images, "Images");
+        var (files, images) = CheckpointImages.Load(console, deployed.Info, settings.Images, "Images");
         console.MarkupLineInterpolated($"Guard {settings.Guard}: [bold]{guard.Plan}[/]");
         var undefended = ModelPredictions.Predict(deployed.Model, images);
         var repaired = guard.Predict(images);
