@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Fire.Data.Imaging;
 using Fire.Data.Loading;
 
@@ -64,10 +63,8 @@ public static class ImageFiles
             return [(source, Path.GetFileName(source), ImageDecoder.Load(source))];
         }
         if (!File.Exists(source) && !Directory.Exists(source)) throw new FileNotFoundException($"Not found: {source}", source);
-        var decoded = new ConcurrentDictionary<string, (string File, string Name, PlanarImage Image)>(StringComparer.Ordinal);
-        EntryReader.ForEachParallel(source, ImageDecoder.IsImageFile,
-            entry => decoded[entry.Path] = (entry.Display, entry.Path, ImageDecoder.Decode(entry.Data, entry.Display)));
-        if (decoded.IsEmpty) throw new InvalidDataException($"{source}: no image files (JPEG, PNG, BMP, GIF, TGA, PPM, PGM) found.");
-        return decoded.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value);
+        var decoded = DecodedImages.Read(source, source, _ => false, progress: null);
+        if (decoded.Images.IsEmpty) throw new InvalidDataException($"{source}: no image files (JPEG, PNG, BMP, GIF, TGA, PPM, PGM) found.");
+        return decoded.Images.Keys.Order(StringComparer.Ordinal).Select(path => (decoded.Displays[path], path, decoded.Images[path]));
     }
 }

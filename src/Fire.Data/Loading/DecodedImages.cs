@@ -9,6 +9,8 @@ namespace Fire.Data.Loading;
 internal sealed class DecodedImages
 {
     public ConcurrentDictionary<string, PlanarImage> Images { get; } = new(StringComparer.Ordinal);
+    /// <summary>How messages name each image (<see cref="FileEntry.Display"/>), by the same key.</summary>
+    public ConcurrentDictionary<string, string> Displays { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, FileEntry> OtherFiles { get; } = new(StringComparer.Ordinal);
 
     /// <param name="keepOther">Which non-image files to keep.</param>
@@ -20,7 +22,10 @@ internal sealed class DecodedImages
         EntryReader.ForEachParallel(source, path => ImageDecoder.IsImageFile(path) || keepOther(path), entry =>
         {
             if (ImageDecoder.IsImageFile(entry.Path))
+            {
                 result.Images[entry.Path] = ImageDecoder.Decode(entry.Data, entry.Display);
+                result.Displays[entry.Path] = entry.Display;
+            }
             else
                 result.OtherFiles[entry.Path] = entry;
         });
