@@ -29,6 +29,12 @@ public sealed record FireOptions
     /// often (measured in docs/fire-false-flags.md).
     /// </summary>
     public double MaxTargetClassDropRatio { get; init; } = 0.5;
+    /// <summary>
+    /// Before choosing, the flagged samples the model predicts as the estimated target are compared with the clean reference's
+    /// images of that class at every candidate layer (<see cref="TargetLikenessTest"/>); when no layer tells them apart at this
+    /// family-wise level, they are plain images of that class and nothing is repaired. 0 turns the test off.
+    /// </summary>
+    public double TargetLikenessLevel { get; init; } = 0.01;
     /// <summary>Share of the clean reference kept out of the statistics to guard clean accuracy.</summary>
     public double CleanHoldoutFraction { get; init; } = 0.3;
     /// <summary>
@@ -68,6 +74,8 @@ public sealed record FireOptions
         if (!(MaxCleanAccuracyDrop is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(MaxCleanAccuracyDrop), $"The clean-accuracy guard lies in [0, 1], got {MaxCleanAccuracyDrop}.");
         if (!(MaxTargetClassDropRatio >= 0 && double.IsFinite(MaxTargetClassDropRatio)))
             throw new ArgumentOutOfRangeException(nameof(MaxTargetClassDropRatio), $"The target-class guard is a finite ratio >= 0, got {MaxTargetClassDropRatio}.");
+        if (!(TargetLikenessLevel is >= 0 and < 1))
+            throw new ArgumentOutOfRangeException(nameof(TargetLikenessLevel), $"The target-likeness test's level lies in [0, 1), got {TargetLikenessLevel}.");
         if (!(CleanHoldoutFraction is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(CleanHoldoutFraction), $"The clean hold-out share lies in (0, 1), got {CleanHoldoutFraction}.");
         if (MaxRepairLayers < 1) throw new ArgumentOutOfRangeException(nameof(MaxRepairLayers), $"The automatic choice repairs at least one layer, got {MaxRepairLayers}.");
         if (Folds < 2) throw new ArgumentOutOfRangeException(nameof(Folds), $"Cross-validation needs at least 2 folds, got {Folds}.");

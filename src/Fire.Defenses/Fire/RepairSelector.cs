@@ -7,6 +7,9 @@ namespace Fire.Defenses.LatentRepair;
 /// poisoned samples, never evaluation data:
 /// <list type="number">
 /// <item>Estimated target t = the undefended model's majority prediction on the observed poisoned samples.</item>
+/// <item>False flags (<see cref="TargetLikenessTest"/>): when no candidate layer tells the observed samples predicted as t from the
+///   clean reference's images of t, they are plain images of t and the choice ends with no repair. A repair fitted on them only
+///   takes the class away, and the clean guards below see that only in part (measured in docs/fire-false-flags.md).</item>
 /// <item>Candidates = candidate layers x modes x alphas x direction densities (<see cref="FireOptions"/>); sparse
 ///   directions only when every fold fits its direction on at least 2 samples (with fewer they equal the dense ones).</item>
 /// <item>Held-out repair score, by K-fold cross-validation over the observed samples (K = min(Folds, k); at k = 1
@@ -74,6 +77,11 @@ internal static class RepairSelector
         var (fold, foldCount) = AssignFolds(count, options);
         var foldTests = Enumerable.Range(0, foldCount)
             .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] == f).ToArray()).ToArray();
+        var likeness = options.TargetLikenessLevel > 0
+            ? TargetLikenessTest.Run(model, layers, BatchOps.Rows(poisoned, [.. captured.Order()]), targetImages, options)
+            : null;
+        if (likeness?.LooksLikeTarget == true)
+            return new RepairPlan([], target, count, Report([], []));
         var densities = SparseFits(count, foldCount) || options.Densities.All(d => d == DirectionDensity.Sparse)
             ? options.Densities
             : options.Densities.Where(d => d == DirectionDensity.Dense).ToList();
@@ -101,10 +109,12 @@ internal static class RepairSelector
             scored.AddRange(candidates.Select(c => c.Score(options, stage)));
         }
 
-        var chosenScores = chosen.Select((c, i) => c.Score(options, i + 1)).ToList();
-        var report = new SelectionReport(count, target, observed.Source, foldCount, clean.HoldoutLabels.Length, clean.HoldoutAccuracy,
-            unrepairedMeasured.Rate, unrepairedMeasured.Score, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList());
-        return new RepairPlan(chosen.OrderBy(c => c.LayerIndex).Select(c => c.Repair).ToList(), target, count, report);
+        return new RepairPlan(chosen.OrderBy(c => c.LayerIndex).Select(c => c.Repair).ToList(), target, count,
+            Report(scored, chosen.Select((c, i) => c.Score(options, i + 1)).ToList()));
+
+        SelectionReport Report(IReadOnlyList<CandidateScore> scored, IReadOnlyList<CandidateScore> chosenScores) =>
+            new(count, target, observed.Source, foldCount, clean.HoldoutLabels.Length, clean.HoldoutAccuracy, unrepairedMeasured.Rate,
+                unrepairedMeasured.Score, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList(), likeness);
 
         // Both clean guards for <candidate> on top of the deployed repairs of <before>.
         void MeasureGuards(Candidate candidate, IReadOnlyList<Candidate> before)

@@ -31,7 +31,8 @@ public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, 
 
 /// <summary>
 /// How the automatic choice went: the data it used, every candidate's scores, the first repair chosen (null: no repair
-/// helped) and the repairs stacked on it at other layers.
+/// helped) and the repairs stacked on it at other layers; <see cref="TargetLikeness"/>: the test that ends the choice before
+/// any candidate when the flagged samples look like plain images of the target (null when turned off).
 /// </summary>
 public sealed record SelectionReport(
     int ObservedCount,
@@ -44,7 +45,8 @@ public sealed record SelectionReport(
     double UnrepairedScore,
     IReadOnlyList<CandidateScore> Candidates,
     CandidateScore? Chosen,
-    IReadOnlyList<CandidateScore>? Stacked = null)
+    IReadOnlyList<CandidateScore>? Stacked = null,
+    TargetLikenessTest? TargetLikeness = null)
 {
     /// <summary>Every chosen repair in the order chosen: <see cref="Chosen"/>, then <see cref="Stacked"/>.</summary>
     [JsonIgnore]
@@ -52,6 +54,9 @@ public sealed record SelectionReport(
 
     public override string ToString()
     {
+        if (TargetLikeness is { LooksLikeTarget: true } likeness)
+            return $"k = {ObservedCount}: no repair: the flagged samples predicted as class {EstimatedTarget} look like the clean reference's " +
+                   $"{likeness.TargetImageCount} images of that class at all {likeness.Layers!.Count} layers (smallest p = {likeness.SmallestPValue:0.###}): false flags, no trigger to repair";
         if (Chosen is null) return $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean guards (overall and target class)";
         var last = ChosenRepairs[^1];
         return $"k = {ObservedCount}: {string.Join(" + ", ChosenRepairs.Select(c => c.Setting))}, " +

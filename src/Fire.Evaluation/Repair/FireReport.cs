@@ -66,7 +66,10 @@ public static class FireReport
         md.AppendLine("- **Figures from the test split only** (BackdoorBench's definitions): CA on clean test images, ASR and PA on the poisoned test set");
         md.AppendLine("  (non-target classes, triggered, true labels). The defense is applied to every input.");
         md.AppendLine("- **Automatic choice** (layers x modes {translate, projection, gated, gated-projection} x alpha {0.5, 1, 1.5} x {dense, sparse}), from the defender's data only:");
-        md.AppendLine("  the estimated target is the majority prediction on the observed samples; each candidate's *held-out repair score* is measured by 5-fold");
+        md.AppendLine("  the estimated target is the majority prediction on the observed samples; first, those of them the model predicts as the target are");
+        md.AppendLine("  compared with the clean reference's images of that class at every layer (permutation test of the distance of their means, level 0.01");
+        md.AppendLine("  over the layers, when each side has at least 10): where no layer tells them apart, they are plain images of that class (false flags)");
+        md.AppendLine("  and nothing is repaired. Each candidate's *held-out repair score* is measured by 5-fold");
         md.AppendLine("  cross-validation over the observed samples: with a direction fitted without it, a sample counts as repaired when its prediction is no");
         md.AppendLine("  longer the estimated target (paired: when it equals the prediction on its clean original), and the score is the mean over samples of");
         md.AppendLine("  the repaired prediction's softmax confidence where repaired, 0 elsewhere (a repair that only pushes samples off the target into a region");

@@ -13,9 +13,11 @@ public class GuardCommandTests(BackdooredMnist backdoor)
 
     private (int Code, string Output) Run(params string[] args) => CliRunner.Run([.. args, "--data", CliRunner.DataRoot]);
 
-    private string[] Export(string name, string split, int count, int seed)
+    /// <summary>A seeded draw of MNIST images as PNG files: of the non-target classes, or of <paramref name="onlyClass"/>.</summary>
+    private string[] Export(string name, string split, int count, int seed, int? onlyClass = null)
     {
-        var (code, output) = Run("data", "export", "mnist", "--split", split, "--count", $"{count}", "--exclude", "0", "--seed", $"{seed}", "--out", Folder(name));
+        string[] classes = onlyClass is int c ? ["--classes", $"{c}"] : ["--exclude", "0"];
+        var (code, output) = Run(["data", "export", "mnist", "--split", split, "--count", $"{count}", .. classes, "--seed", $"{seed}", "--out", Folder(name)]);
         Assert.True(code == 0, output);
         return Directory.GetFiles(Folder(name), "*.png", SearchOption.AllDirectories);
     }
@@ -84,6 +86,22 @@ public class GuardCommandTests(BackdooredMnist backdoor)
         Assert.True(onTarget >= 15 && stillOnTarget <= onTarget / 3, $"{onTarget} on the target without the guard, {stillOnTarget} with it");
     }
 
+    /// <summary>False flags: clean images of one class look like the clean reference's images of it at every layer, so nothing is repaired.</summary>
+    [Fact]
+    public void FlaggedFilesOfOneCleanClassGetNoRepair()
+    {
+        Export("false-flags", "train", 40, seed: 5, onlyClass: 3);
+        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("false-flags"), "--clean", "200", "--out", Folder("false-flags.json"));
+        Assert.True(code == 0, output);
+        Assert.Contains("predicted as class 3 look like the clean reference's", output);
+        Assert.Contains("no trigger to repair", output);
+        Assert.Contains("Plan: no repair", output);
+
+        (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("false-flags"), "--clean", "200", "--target-likeness", "0", "--out", Folder("false-flags-untested.json"));
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("no trigger to repair", output);
+    }
+
     [Fact]
     public void ASavedGuardKeepsLearningFromMoreFlaggedFiles()
     {
@@ -119,6 +137,7 @@ public class GuardCommandTests(BackdooredMnist backdoor)
         Assert.Equal(1, code);
         Assert.Contains("bad.png: cannot decode image", output);
         Assert.Contains("--exclude takes class labels 0..9", Run("data", "export", "mnist", "--exclude", "10", "--out", Folder("x")).Output);
+        Assert.Contains("--target-likeness lies in [0, 1), got 1.", Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("x"), "--target-likeness", "1").Output);
         Assert.Contains("--guard is required", Run("guard", "predict", "--model", backdoor.Checkpoint, Folder("broken")).Output);
 
         Export("clash-a", "test", 2, seed: 7);

@@ -222,7 +222,7 @@ public class SelectionTests
 
     /// <summary>
     /// False flags: the flagged samples are plain clean images of class 2, so the "target" is 2 and the "direction" is class 2's
-    /// own. With both clean guards off the choice repairs, and sends clean class-2 images elsewhere about as often as the flagged
+    /// own. With the target-likeness test and both clean guards off the choice repairs, and sends clean class-2 images elsewhere about as often as the flagged
     /// ones; the target-class guard (on by default) admits no candidate that moves them more than half as often, plus one image.
     /// </summary>
     [Fact]
@@ -232,16 +232,55 @@ public class SelectionTests
         var (clean, labels) = Samples(60, trigger: 0f, withTarget: true);
         var (all, allLabels) = Samples(60, trigger: 0f, withTarget: true, phase: 1.7f);
         var falseFlags = BatchOps.Rows(all, Enumerable.Range(0, all.Count).Where(i => allLabels[i] == 2).ToArray());
-        var unguarded = Select(model, clean, labels, falseFlags, new FireOptions { MaxCleanAccuracyDrop = 1, MaxTargetClassDropRatio = 100 });
+        var unguarded = Select(model, clean, labels, falseFlags, new FireOptions { MaxCleanAccuracyDrop = 1, MaxTargetClassDropRatio = 100, TargetLikenessLevel = 0 });
         Assert.Equal(2, unguarded.EstimatedTarget);
         Assert.InRange(unguarded.Chosen!.TargetClassDrop!.Value, 0.5 * unguarded.Chosen.HeldOutRepairRate + 0.05, 1.0);
 
-        var guarded = Select(model, clean, labels, falseFlags, new FireOptions { MaxCleanAccuracyDrop = 1 });
+        var guarded = Select(model, clean, labels, falseFlags, new FireOptions { MaxCleanAccuracyDrop = 1, TargetLikenessLevel = 0 });
         Assert.All(guarded.ChosenRepairs, c => Assert.InRange(c.TargetClassDrop!.Value, 0, 0.5 * c.HeldOutRepairRate + 0.05));
         Assert.Contains(guarded.Candidates, c => c.TargetClassDrop > 0.5 * c.HeldOutRepairRate + 0.05 && !c.Admissible);
     }
 
-    /// <summary>A trigger's repair with clean images of the target in the reference: it is chosen, and leaves them (all but one in 20) on the target.</summary>
+    /// <summary>
+    /// The same false flags with the target-likeness test on (the default): another draw of class 2 looks like the reference's 20
+    /// images of class 2 at both layers, so nothing is repaired and no candidate is scored; the guard file keeps the test.
+    /// </summary>
+    [Fact]
+    public void FlaggedImagesThatLookLikeTheTargetsCleanImagesAreNotRepaired()
+    {
+        var model = TwoIdentityLayers("first", "second");
+        var (clean, labels) = Samples(60, trigger: 0f, withTarget: true);
+        var (all, allLabels) = Samples(60, trigger: 0f, withTarget: true, phase: 1.7f);
+        using var guard = new FireGuard(model);
+        guard.FitClean(clean, labels);
+        guard.Observe(BatchOps.Rows(all, Enumerable.Range(0, all.Count).Where(i => allLabels[i] == 2).ToArray()));
+        var selection = guard.Plan.Selection!;
+        var likeness = selection.TargetLikeness!;
+        Assert.True(likeness.LooksLikeTarget);
+        Assert.Equal((20, 20), (likeness.FlaggedCount, likeness.TargetImageCount));
+        Assert.Equal(["first", "second"], likeness.Layers!.Select(l => l.Layer));
+        Assert.All(likeness.Layers!, l => Assert.True(l.PValue > 0.01 / 2, $"{l.Layer}: p = {l.PValue}"));
+        Assert.Null(selection.Chosen);
+        Assert.Empty(selection.Candidates);
+        Assert.Contains("no trigger to repair", selection.ToString());
+        Assert.True(guard.Plan.IsEmpty);
+
+        string path = Path.Combine(Path.GetTempPath(), $"fire-{Guid.NewGuid():N}.json");
+        try
+        {
+            guard.Save(path);
+            using var loaded = FireGuard.Load(path, model);
+            Assert.Equal(likeness.Layers, loaded.Plan.Selection!.TargetLikeness!.Layers);
+            Assert.True(loaded.Plan.Selection.TargetLikeness.LooksLikeTarget);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A trigger's repair with clean images of the target in the reference: the flagged samples differ from them at once
+    /// (no shuffle of 1999 lies as far apart), the repair is chosen, and leaves them (all but one in 20) on the target.</summary>
     [Fact]
     public void ATriggersRepairLeavesTheCleanTargetImagesAlone()
     {
@@ -249,6 +288,8 @@ public class SelectionTests
         var (clean, labels) = Samples(60, trigger: 0f, withTarget: true);
         var selection = Select(model, clean, labels, Samples(20, trigger: 8f).Images);
         Assert.Equal(0, selection.EstimatedTarget);
+        Assert.False(selection.TargetLikeness!.LooksLikeTarget);
+        Assert.Equal(1.0 / (TargetLikenessTest.Permutations + 1), selection.TargetLikeness.SmallestPValue);
         Assert.Equal(1.0, selection.Chosen!.HeldOutRepairRate);
         Assert.InRange(selection.Chosen.TargetClassDrop!.Value, 0, 0.05);
     }

@@ -67,6 +67,7 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
     /// <summary>What the repair does to the flagged images (in-sample) and, beside its held-out rate, to the clean target images.</summary>
     private void ShowRepair(GuardModel deployed, RepairPlan plan, int[] before, int[] after)
     {
+        if (plan.IsEmpty) return;
         int target = plan.EstimatedTarget;
         int onTarget = before.Count(l => l == target), left = before.Zip(after).Count(p => p.First == target && p.Second != target);
         console.MarkupLineInterpolated($"With the repair, {left} of the {onTarget} flagged images predicted as the target leave it (in-sample: the repair was fitted on them).");

@@ -42,6 +42,10 @@ public class FireOptionSettings : ComputeSettings
     [Description("Target-class guard: it also rejects repairs that move clean target-class images off the target at more than R times the rate they move the flagged samples off it, plus one image (default: 0.5; docs/fire-false-flags.md).")]
     public double MaxTargetRatio { get; set; } = new FireOptions().MaxTargetClassDropRatio;
 
+    [CommandOption("--target-likeness <LEVEL>")]
+    [Description("False-flag test: no repair when no layer tells the flagged images predicted as the target from clean images of that class at this level (default: 0.01; 0: off; docs/fire-false-flags.md).")]
+    public double TargetLikeness { get; set; } = new FireOptions().TargetLikenessLevel;
+
     [CommandOption("--clean <N>")]
     [Description("Clean reference images from the training split (default: 500).")]
     public int Clean { get; set; } = 500;
@@ -60,6 +64,7 @@ public class FireOptionSettings : ComputeSettings
         if (MaxLayers < 1) return ValidationResult.Error($"--max-layers must be at least 1, got {MaxLayers}.");
         if (MaxCleanDrop is not (>= 0 and <= 1)) return ValidationResult.Error($"--max-clean-drop lies in [0, 1], got {MaxCleanDrop}.");
         if (!(MaxTargetRatio >= 0 && double.IsFinite(MaxTargetRatio))) return ValidationResult.Error($"--max-target-ratio must be a number >= 0, got {MaxTargetRatio}.");
+        if (TargetLikeness is not (>= 0 and < 1)) return ValidationResult.Error($"--target-likeness lies in [0, 1), got {TargetLikeness}.");
         if (Augment < 0) return ValidationResult.Error($"--augment must be 0 or more, got {Augment}.");
         if (Fixed && (Layers is null || Modes is null || Alphas is null))
             return ValidationResult.Error("--fixed needs --layers, one --mode and --alpha.");
@@ -86,7 +91,8 @@ public class FireOptionSettings : ComputeSettings
             plan = layers!.Select((layer, i) => new RepairSpec(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i], density)).ToList();
         }
         return defaults with { Modes = modes, Alphas = alphas, Densities = densities, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed,
-            MaxCleanAccuracyDrop = MaxCleanDrop, MaxTargetClassDropRatio = MaxTargetRatio };
+            MaxCleanAccuracyDrop = MaxCleanDrop, MaxTargetClassDropRatio = MaxTargetRatio,
+            TargetLikenessLevel = TargetLikeness };
     }
 
     /// <summary>The FIRE options given that differ from the defaults, as arguments, so a report's command line reproduces it.</summary>
@@ -102,6 +108,7 @@ public class FireOptionSettings : ComputeSettings
         var defaults = new FireOptions();
         if (MaxCleanDrop != defaults.MaxCleanAccuracyDrop) yield return $"--max-clean-drop {MaxCleanDrop.ToString(CultureInfo.InvariantCulture)}";
         if (MaxTargetRatio != defaults.MaxTargetClassDropRatio) yield return $"--max-target-ratio {MaxTargetRatio.ToString(CultureInfo.InvariantCulture)}";
+        if (TargetLikeness != defaults.TargetLikenessLevel) yield return $"--target-likeness {TargetLikeness.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
