@@ -31,7 +31,7 @@ internal static class FireFile
             observed.Means.Select(m => Mean(m.Key, m.Value)).ToList(),
             new PlanDto(plan.EstimatedTarget, plan.ObservedCount, plan.Repairs.Select(Repair).ToList(), plan.Selection),
             includeSamples && clean is not null ? Samples(clean, observed) : null,
-            Bytes(ModelFingerprint.Of(guard.Model)));
+            Bytes(ModelFingerprint.Of(guard.Model)), observed.MeansTarget);
         // Written beside the target and moved over it: a guard updated in place is never left half written.
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -110,6 +110,7 @@ internal static class FireFile
         var cleanMeans = file.CleanMeans.ToDictionary(m => m.Layer, m => Mean(m, "clean mean"), StringComparer.Ordinal);
         var observed = new PoisonObservations(model.InputShape, file.Source);
         foreach (var m in file.ObservedMeans) observed.Means[m.Layer] = Mean(m, "observed mean");
+        observed.MeansTarget = file.ObservedMeansTarget;
 
         CleanReference? clean = null;
         if (file.Samples is { } samples)
@@ -163,7 +164,7 @@ internal static class FireFile
     }
 
     private sealed record FileDto(string Format, int Version, FireOptions Options, List<LayerDto> Layers, DirectionSource Source, int SelectedAt,
-        List<MeanDto> CleanMeans, List<MeanDto> ObservedMeans, PlanDto Plan, SamplesDto? Samples, byte[]? Fingerprint = null);
+        List<MeanDto> CleanMeans, List<MeanDto> ObservedMeans, PlanDto Plan, SamplesDto? Samples, byte[]? Fingerprint = null, int ObservedMeansTarget = -1);
     private sealed record LayerDto(string Name, int[] Shape);
     /// <summary>SquaredDeviations (per-coordinate variance times n - 1) is null in files written before sparse directions.</summary>
     private sealed record MeanDto(string Layer, long Count, byte[] Mean, byte[]? SquaredDeviations = null);

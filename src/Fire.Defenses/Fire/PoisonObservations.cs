@@ -4,8 +4,12 @@ namespace Fire.Defenses.LatentRepair;
 
 /// <summary>
 /// The poisoned samples observed so far and the running means they feed at every candidate layer:
-/// unpaired, the mean poisoned activation (over each sample and its augmented copies); paired, the mean
-/// difference h(T(x)) - h(x). Every update is O(D) per layer and the directions are usable after one sample.
+/// unpaired, the mean activation (over each sample and its augmented copies) of the samples the model predicts as the
+/// estimated target; paired, the mean difference h(T(x)) - h(x) over every pair. Every update is O(D) per layer and the
+/// directions are usable after one sample. Unpaired, a flagged sample the backdoor did not capture carries nothing to
+/// repair, and one that is a false flag (a clean image among the flagged ones) would pull the mean back toward the clean
+/// one: with half the flags clean, the direction was half as long and a GTSRB WaNet repair kept 46% ASR
+/// (docs/fire-false-flags.md). When the estimated target changes, the means are rebuilt from the kept samples.
 /// </summary>
 internal sealed class PoisonObservations
 {
@@ -25,6 +29,8 @@ internal sealed class PoisonObservations
     /// <summary>Paired only: the undefended model's prediction on each clean original (the label a repair should restore).</summary>
     public List<int> OriginalPredictions { get; } = new();
     public Dictionary<string, RunningMean> Means { get; } = new(StringComparer.Ordinal);
+    /// <summary>Unpaired: the class whose predicted samples <see cref="Means"/> average (-1: every sample, as guard files before it did).</summary>
+    public int MeansTarget { get; set; } = -1;
     public int Count => Poisoned.Count;
 
     public void AddUnpaired(ILayeredModel model, FloatBatch poisoned, IReadOnlyList<string> layers, FireOptions options)
@@ -36,22 +42,36 @@ internal sealed class PoisonObservations
         {
             for (int row = 0; row < predictions.Length; row++)
             {
-                foreach (var layer in layers)
-                {
-                    var activation = captured[layer].Sample(row);
-                    MeanAt(layer, activation.Length).Add(activation);
-                }
+                if (predictions[row] == MeansTarget)
+                    foreach (var layer in layers)
+                    {
+                        var activation = captured[layer].Sample(row);
+                        MeanAt(layer, activation.Length).Add(activation);
+                    }
                 Poisoned.Add(poisoned.Sample(start + row).ToArray());
                 PoisonedPredictions.Add(predictions[row]);
             }
         });
-        if (!options.Augmentation.Enabled) return;
-        var copies = BatchOps.Concat(Enumerable.Range(first, Count - first).Select(i => Augment(Poisoned[i], i, options)).ToList());
-        ModelRunner.Tapped(model, copies, layers, options.BatchSize, (_, _, captured) =>
+        if (EstimatedTarget() != MeansTarget)
+        {
+            MeansTarget = EstimatedTarget();
+            Means.Clear();
+            AddToMeans(model, CapturedRows(), layers, options, plain: true);
+        }
+        else AddToMeans(model, Enumerable.Range(first, Count - first).Where(i => PoisonedPredictions[i] == MeansTarget).ToArray(), layers, options, plain: false);
+    }
+
+    /// <summary>Adds the kept samples at <paramref name="rows"/> to the unpaired means: themselves when <paramref name="plain"/>, and their augmented copies.</summary>
+    private void AddToMeans(ILayeredModel model, int[] rows, IReadOnlyList<string> layers, FireOptions options, bool plain)
+    {
+        if (rows.Length == 0) return;
+        void Add(FloatBatch images) => ModelRunner.Tapped(model, images, layers, options.BatchSize, (_, _, captured) =>
         {
             foreach (var layer in layers)
-                for (int c = 0; c < captured[layer].Count; c++) Means[layer].Add(captured[layer].Sample(c));
+                for (int c = 0; c < captured[layer].Count; c++) MeanAt(layer, captured[layer].SampleSize).Add(captured[layer].Sample(c));
         });
+        if (plain) Add(BatchOps.Stack(rows.Select(i => Poisoned[i]).ToList(), SampleShape));
+        if (options.Augmentation.Enabled) Add(BatchOps.Concat(rows.Select(i => Augment(Poisoned[i], i, options)).ToList()));
     }
 
     public void AddPaired(ILayeredModel model, FloatBatch originals, FloatBatch poisoned, IReadOnlyList<string> layers, FireOptions options)

@@ -71,6 +71,8 @@ internal static class RepairSelector
         var caps = paired ? null : ClassShareCaps.FromLabels(clean.FitLabels.Concat(clean.HoldoutLabels), target, model.ClassCount, count);
         var targetImages = clean.ClassImages(model, target, options.BatchSize);
         var captured = observed.CapturedRows().ToHashSet();
+        // Unpaired directions average only the captured samples (as the deployed means do); a fold with none among its fit rows uses them all.
+        IEnumerable<int> DirectionRows(int[] fitRows) => paired || !fitRows.Any(captured.Contains) ? fitRows : fitRows.Where(captured.Contains);
         var poisoned = BatchOps.Stack(observed.Poisoned, observed.SampleShape);
         var unrepaired = ModelRunner.Predict(model, poisoned, options.BatchSize);
         var unrepairedMeasured = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
@@ -147,7 +149,7 @@ internal static class RepairSelector
             }
             var foldFits = Enumerable.Range(0, foldCount)
                 .Select(f => Enumerable.Range(0, count).Where(i => foldCount == 1 || fold[i] != f).ToArray()).ToArray();
-            var foldMeans = foldFits.Select(rows => FoldMean(contributions, rows)).ToArray();
+            var foldMeans = foldFits.Select(rows => FoldMean(contributions, DirectionRows(rows))).ToArray();
             // The gate's floor sees only the captured samples among those the direction was fitted on (the same rows for every density).
             FloatBatch Floor(IEnumerable<int> fitRows) => BatchOps.Rows(activations, fitRows.Where(captured.Contains).ToArray());
             var deployedFloor = Floor(Enumerable.Range(0, count));

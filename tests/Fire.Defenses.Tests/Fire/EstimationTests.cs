@@ -28,6 +28,49 @@ public class EstimationTests
         Assert.Equal(DirectionSource.Unpaired, guard.Source);
     }
 
+    /// <summary>
+    /// Unpaired directions average only the flagged samples the model predicts as the estimated target: a false flag of
+    /// another class does not shorten them. When later flags change the target, the means are rebuilt from the kept samples.
+    /// </summary>
+    [Fact]
+    public void UnpairedDirectionAveragesTheSamplesPredictedAsTheTarget()
+    {
+        using var guard = Guard();
+        guard.Observe(ToyLayeredModel.Batch([3f, 1f], [5f, 2f], [1f, 4f]));
+        Assert.Equal(0, guard.Plan.EstimatedTarget);
+        Assert.Equal(new[] { 3f, 0.5f }, guard.Direction("features").Beta);
+
+        guard.Observe(ToyLayeredModel.Batch([0f, 6f], [1f, 7f], [2f, 9f]));
+        Assert.Equal(1, guard.Plan.EstimatedTarget);
+        Assert.Equal(new[] { 0f, 5.5f }, guard.Direction("features").Beta);
+    }
+
+    /// <summary>A guard file from before the captured-only means (no means target) rebuilds them from its samples on the next observation.</summary>
+    [Fact]
+    public void AGuardFileWithoutItsMeansTargetRebuildsTheMeansFromItsSamples()
+    {
+        using var guard = Guard();
+        guard.Observe(ToyLayeredModel.Batch([3f, 1f], [5f, 2f], [1f, 4f]));
+        string path = Path.Combine(Path.GetTempPath(), $"fire-{Guid.NewGuid():N}.json");
+        try
+        {
+            guard.Save(path);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            Assert.Equal(0, (int)json["ObservedMeansTarget"]!);
+            json.Remove("ObservedMeansTarget");
+            File.WriteAllText(path, json.ToJsonString());
+            using var loaded = FireGuard.Load(path, ToyLayeredModel.Identity(2));
+            loaded.Observe(ToyLayeredModel.Batch([7f, 0f]));
+            guard.Observe(ToyLayeredModel.Batch([7f, 0f]));
+            Assert.Equal(new[] { 4f, 0f }, loaded.Direction("features").Beta);
+            Assert.Equal(guard.Direction("features").Beta, loaded.Direction("features").Beta);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void PairedDirectionIsTheMeanDifference()
     {
@@ -91,11 +134,11 @@ public class EstimationTests
         guard.Observe(ToyLayeredModel.Batch([1.5f, 1f]));
         Assert.Equal(0.53f, guard.Plan.Repairs[0].CleanScores.PoisonedFloor!.Value, 5);
 
-        // A sample the backdoor did not capture (predicted 1, not the target 0) joins the direction, beta (2, 0), but not
+        // A sample the backdoor did not capture (predicted 1, not the target 0) joins neither the direction, beta (3, 0), nor
         // the floor: captured scores 2, 4 and 3 give 2 + 0.02 x 1; with its score -1 the floor would drop below -0.9.
         using var partly = Guard(options);
-        partly.Observe(ToyLayeredModel.Batch([3f, 1f], [5f, 1f], [0f, 2f], [4f, 0f]));
-        Assert.Equal(new[] { 2f, 0f }, partly.Direction("features").Beta);
+        partly.Observe(ToyLayeredModel.Batch([3f, 1f], [5f, 1f], [0f, 2f], [4f, 1f]));
+        Assert.Equal(new[] { 3f, 0f }, partly.Direction("features").Beta);
         Assert.Equal(2.02f, partly.Plan.Repairs[0].CleanScores.PoisonedFloor!.Value, 5);
     }
 
@@ -119,7 +162,8 @@ public class EstimationTests
         using var batched = Guard();
         batched.Observe(ToyLayeredModel.Batch(samples));
         Assert.Equal(batched.Direction("features").Beta, streamed.Direction("features").Beta);
-        Assert.Equal(new[] { 2.5f, 0.6f }, batched.Direction("features").Beta.Select(v => MathF.Round(v, 5)).ToArray());
+        // (0.5, 4) is predicted as class 1, not the target 0, and stays out: mean (4.25, 1) of the other four minus (1, 1).
+        Assert.Equal(new[] { 3.25f, 0f }, batched.Direction("features").Beta.Select(v => MathF.Round(v, 5)).ToArray());
         Assert.Equal(5, streamed.ObservedCount);
     }
 
@@ -148,7 +192,8 @@ public class EstimationTests
         guard.Fit(new DefenseContext(model, Clean, CleanLabels, poisoned));
         Assert.Equal(DirectionSource.Unpaired, guard.Source);
         Assert.Equal(2, guard.ObservedCount);
-        Assert.Equal(new[] { 1.5f, 1.5f }, guard.Direction("features").Beta);
+        // Unpaired: one sample each for classes 0 and 1, so the target is 0 (ties go to the smaller class) and beta is (3, 1) - (1, 1).
+        Assert.Equal(new[] { 2f, 0f }, guard.Direction("features").Beta);
         Assert.Throws<ArgumentException>(() => guard.Fit(new DefenseContext(ToyLayeredModel.Identity(2), Clean, CleanLabels, poisoned)));
     }
 }
