@@ -15,7 +15,10 @@ namespace Fire.Defenses.LatentRepair;
 /// <item>Held-out repair score, by K-fold cross-validation over the observed samples (K = min(Folds, k); at k = 1
 ///   the one sample is both fit and scored, the only case without a held-out score): each sample is repaired with a
 ///   direction (and clean score statistics) fitted without it and counts as repaired when the prediction is no longer
-///   t (unpaired) or equals the model's prediction on its clean original (paired). The score is the mean over samples of
+///   t (unpaired) or equals the model's prediction on its clean original (paired). Unpaired, the directions and the score
+///   see only the samples the model predicts as t (the captured ones): the others have nothing to repair, and clean images
+///   among the flags (a detector's false positives) shortened the direction and scored every repair on how little it disturbed
+///   them (measured in docs/fire-false-flags.md, mixed flags). The score is the mean over the scored samples of
 ///   the repaired prediction's confidence (its softmax probability) where the sample counts as repaired, 0 elsewhere.
 ///   The confidence tells a repair that restores a class from one that only pushes the sample off t into a region no
 ///   class claims: a single direction at a deep layer does the latter for full-image triggers, and a bare count of
@@ -23,7 +26,7 @@ namespace Fire.Defenses.LatentRepair;
 ///   share of the clean reference (<see cref="ClassShareCaps"/>): confidence alone also rewards a step past the clean
 ///   mean that sends the samples, sure of themselves, into one wrong class (measured in docs/fire.md, CIFAR-10 SIG).
 ///   The bare count is reported as the repair rate.</item>
-/// <item>Clean guards: the deployed repair (direction from all samples) may lower accuracy on the held-out part of
+/// <item>Clean guards: the deployed repair (direction from all captured samples, unpaired) may lower accuracy on the held-out part of
 ///   the clean reference by at most <see cref="FireOptions.MaxCleanAccuracyDrop"/>, and may move the clean reference's
 ///   images of t that the model classifies as t off t at most <see cref="FireOptions.MaxTargetClassDropRatio"/> times as
 ///   often as it moves the observed samples off t (held-out repair rate), plus one image: flagged samples that are plain
@@ -68,11 +71,15 @@ internal static class RepairSelector
         bool paired = observed.Source == DirectionSource.Paired;
         bool Repaired(int sample, int prediction) => paired ? prediction == observed.OriginalPredictions[sample] : prediction != target;
         // Paired repair is checked against each sample's own class, so needs no class-share cap.
-        var caps = paired ? null : ClassShareCaps.FromLabels(clean.FitLabels.Concat(clean.HoldoutLabels), target, model.ClassCount, count);
         var targetImages = clean.ClassImages(model, target, options.BatchSize);
         var captured = observed.CapturedRows().ToHashSet();
         // Unpaired directions average only the captured samples (as the deployed means do); a fold with none among its fit rows uses them all.
         IEnumerable<int> DirectionRows(int[] fitRows) => paired || !fitRows.Any(captured.Contains) ? fitRows : fitRows.Where(captured.Contains);
+        // Unpaired, only the captured samples are scored: the others have nothing to repair, and clean flags among them would
+        // score every repair on how little it disturbs them, which the clean guards already bound.
+        int scoredCount = paired ? count : captured.Count;
+        bool Scored(int sample) => paired || captured.Contains(sample);
+        var caps = paired ? null : ClassShareCaps.FromLabels(clean.FitLabels.Concat(clean.HoldoutLabels), target, model.ClassCount, scoredCount);
         var poisoned = BatchOps.Stack(observed.Poisoned, observed.SampleShape);
         var unrepaired = ModelRunner.Predict(model, poisoned, options.BatchSize);
         var unrepairedMeasured = Measure(Enumerable.Range(0, count).Select(i => (i, unrepaired.Labels[i], unrepaired.Confidences[i])));
@@ -88,7 +95,7 @@ internal static class RepairSelector
             ? options.Densities
             : options.Densities.Where(d => d == DirectionDensity.Dense).ToList();
         var settings = (from mode in options.Modes from alpha in options.Alphas from density in densities select new Setting(mode, alpha, density)).ToList();
-        double tolerance = Math.Floor(0.02 * count) / count + 1e-9;
+        double tolerance = Math.Floor(0.02 * scoredCount) / scoredCount + 1e-9;
 
         // Stage 1: one repair at any layer.
         var fits = new LayerFit[layers.Count];
@@ -199,15 +206,16 @@ internal static class RepairSelector
         Measured Measure(IEnumerable<(int Sample, int Label, float Confidence)> outcomes)
         {
             var repaired = new List<(int Label, float Confidence)>();
-            var credits = new List<double>(count);
+            var credits = new List<double>(scoredCount);
             foreach (var (sample, label, confidence) in outcomes)
             {
+                if (!Scored(sample)) continue;
                 bool isRepaired = Repaired(sample, label);
                 if (isRepaired) repaired.Add((label, confidence));
                 credits.Add(isRepaired ? confidence : 0);
             }
             double credit = caps?.Credit(repaired) ?? repaired.Sum(o => (double)o.Confidence);
-            return new((double)repaired.Count / count, credit / count, StandardError(credits));
+            return new((double)repaired.Count / scoredCount, credit / scoredCount, StandardError(credits));
         }
     }
 

@@ -59,7 +59,8 @@ public static class FireReport
         md.AppendLine();
         md.AppendLine("- **Defender's data, all from the training split** (seeded, disjoint): a clean labelled reference set (default 500 images; 30% of it is held");
         md.AppendLine("  out to guard clean accuracy) and k observed poisoned samples, the first k of a fixed pool of triggered images of non-target classes.");
-        md.AppendLine("  *Paired*: the defender also has each sample's clean original, beta = mean(h(T(x)) - h(x)). *Unpaired*: beta = mean poisoned h - mean clean h.");
+        md.AppendLine("  *Paired*: the defender also has each sample's clean original, beta = mean(h(T(x)) - h(x)). *Unpaired*: beta = mean h of the");
+        md.AppendLine("  observed samples the model predicts as the estimated target (the captured ones, which alone are scored below) - mean clean h.");
         md.AppendLine("- **Dense and sparse directions**: *dense* is beta itself; *sparse* keeps only the coordinates whose difference is significant,");
         md.AppendLine("  |beta_j| > sqrt(2 ln D) standard errors (D the layer's size, the standard error from the per-coordinate variances of the observed");
         md.AppendLine("  and the clean samples; Donoho and Johnstone's universal threshold), and sets the others to 0.");

@@ -294,6 +294,31 @@ public class SelectionTests
         Assert.InRange(selection.Chosen.TargetClassDrop!.Value, 0, 0.05);
     }
 
+    /// <summary>
+    /// Mixed flags: 20 triggered samples and 20 clean ones of classes 1 and 2 (a detector's false positives). Only the 20 the
+    /// model predicts as the target enter the direction and the score: the clean flags are not "repaired" for free (the
+    /// unrepaired model scores 0) and do not shorten the direction, which equals the one from the triggered samples alone.
+    /// </summary>
+    [Fact]
+    public void CleanFlagsAmongTheTriggeredSamplesEnterNeitherTheDirectionNorTheScore()
+    {
+        var model = TwoIdentityLayers("first", "second");
+        var (clean, labels) = Samples(60, trigger: 0f);
+        var triggered = Samples(20, trigger: 8f).Images;
+        using var mixed = new FireGuard(model);
+        mixed.FitClean(clean, labels);
+        mixed.Observe(BatchOps.Concat([triggered, Samples(20, trigger: 0f, phase: 0.9f).Images]));
+        var selection = mixed.Plan.Selection!;
+        Assert.Equal((40, 0), (selection.ObservedCount, selection.EstimatedTarget));
+        Assert.Equal(0.0, selection.UnrepairedRate);
+        Assert.Equal(1.0, selection.Chosen!.HeldOutRepairRate);
+
+        using var alone = new FireGuard(model);
+        alone.FitClean(clean, labels);
+        alone.Observe(triggered);
+        Assert.Equal(alone.Direction("first").Beta, mixed.Direction("first").Beta);
+    }
+
     /// <summary>Three classes; two identity layers, then logits = the input (class c scores x[c]).</summary>
     private static ToyLayeredModel TwoIdentityLayers(string first, string second) =>
         new(3, 3, (first, x => (float[])x.Clone()), (second, x => (float[])x.Clone()), ("logits", x => (float[])x.Clone()));
