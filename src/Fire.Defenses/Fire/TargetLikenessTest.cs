@@ -14,6 +14,8 @@ public sealed record LayerPValue(string Layer, double PValue);
 /// a repair fitted on them only takes the class away (docs/fire-false-flags.md). Null <see cref="Layers"/>: too few samples
 /// on either side to test, so the test does not apply.
 /// </summary>
+/// <param name="FlaggedCount">The flagged samples the model predicts as the estimated target (at most <see cref="MaxSamples"/> of them are tested).</param>
+/// <param name="TargetImageCount">The clean reference's images of the target that the model classifies as it (likewise).</param>
 /// <param name="Level">Family-wise level: the samples differ when some layer's p-value is at most Level / layers (Bonferroni).</param>
 public sealed record TargetLikenessTest(int FlaggedCount, int TargetImageCount, double Level, IReadOnlyList<LayerPValue>? Layers)
 {
