@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Fire.Defenses.LatentRepair;
 
 /// <summary>One scored candidate of the automatic choice.</summary>
-/// <param name="HeldOutRepairRate">Share of observed poisoned samples, each scored with a direction fitted without it, that the
-/// repair moves off the estimated target (unpaired) or back to the model's prediction on its clean original (paired).</param>
+/// <param name="HeldOutRepairRate">Share of the scored samples, each scored with a direction fitted without it, that the
+/// repair moves off the estimated target (unpaired: the observed samples the model predicts as the target) or back to the
+/// model's prediction on its clean original (paired: every observed pair).</param>
 /// <param name="HeldOutRepairScore">What the choice ranks by: the same samples' mean confidence (softmax probability) in the repaired
 /// prediction where it counts as repaired, 0 elsewhere, with each class's total capped by its share of the clean reference
 /// when unpaired; at most the repair rate.</param>
