@@ -98,14 +98,14 @@ public class FireOptionSettings : ComputeSettings
     /// <summary>The FIRE options given that differ from the defaults, as arguments, so a report's command line reproduces it.</summary>
     public IEnumerable<string> FireArguments()
     {
+        var defaults = new FireOptions();
         if (Modes is not null) yield return $"--mode {Modes}";
         if (Layers is not null) yield return $"--layers {Layers}";
         if (Alphas is not null) yield return $"--alpha {Alphas}";
         if (Directions is not null) yield return $"--directions {Directions}";
-        if (MaxLayers != new FireOptions().MaxRepairLayers) yield return $"--max-layers {MaxLayers}";
+        if (MaxLayers != defaults.MaxRepairLayers) yield return $"--max-layers {MaxLayers}";
         if (Fixed) yield return "--fixed";
         if (Augment > 0) yield return $"--augment {Augment}";
-        var defaults = new FireOptions();
         if (MaxCleanDrop != defaults.MaxCleanAccuracyDrop) yield return $"--max-clean-drop {MaxCleanDrop.ToString(CultureInfo.InvariantCulture)}";
         if (MaxTargetRatio != defaults.MaxTargetClassDropRatio) yield return $"--max-target-ratio {MaxTargetRatio.ToString(CultureInfo.InvariantCulture)}";
         if (TargetLikeness != defaults.TargetLikenessLevel) yield return $"--target-likeness {TargetLikeness.ToString(CultureInfo.InvariantCulture)}";
