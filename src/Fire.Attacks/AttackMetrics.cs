@@ -21,14 +21,16 @@ public sealed record AttackMetrics(double CleanAccuracy, double AttackSuccessRat
     public static AttackMetrics Measure(LayeredNet net, ImageDataset test, ITrigger trigger, int target)
     {
         var poisoned = PoisonedSets.PoisonedTestSet(test, trigger, target);
-        var predicted = Evaluator.Predict(net, poisoned);
-        var clean = Evaluator.Predict(net, test);
-        return new AttackMetrics(
-            Evaluator.Accuracy(clean, test.Labels),
-            Evaluator.Accuracy(predicted, Enumerable.Repeat(target, predicted.Length).ToArray()),
-            Evaluator.Accuracy(predicted, poisoned.Labels),
-            ShareSentTo(clean, test.Labels, target));
+        return Of(Evaluator.Predict(net, test), test.Labels, Evaluator.Predict(net, poisoned), poisoned.Labels, target);
     }
+
+    /// <summary>The figures of any classifier (a defended one too) from its predictions on the clean and the poisoned test sets.</summary>
+    public static AttackMetrics Of(IReadOnlyList<int> clean, IReadOnlyList<int> cleanLabels, IReadOnlyList<int> poisoned,
+        IReadOnlyList<int> poisonedLabels, int target) => new(
+        Evaluator.Accuracy(clean, cleanLabels),
+        Evaluator.Accuracy(poisoned, Enumerable.Repeat(target, poisoned.Count).ToArray()),
+        Evaluator.Accuracy(poisoned, poisonedLabels),
+        ShareSentTo(clean, cleanLabels, target));
 
     /// <summary>Of the images whose true class is not <paramref name="target"/>, the share predicted as it (0 if there are none).</summary>
     public static double ShareSentTo(IReadOnlyList<int> predicted, IReadOnlyList<int> truth, int target)

@@ -4,7 +4,6 @@ using Fire.Data;
 using Fire.Defenses.Baselines;
 using Fire.Defenses.LatentRepair;
 using Fire.Evaluation.Metrics;
-using Fire.Evaluation.Repair;
 using Fire.Models;
 using Fire.Models.Layers;
 using Fire.Training;
@@ -40,35 +39,43 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
         console.MarkupLineInterpolated($"Evaluating [bold]{info.Architecture}[/] from {settings.Checkpoint} on {split.Test.Name} ({split.Test.Count:N0} images).");
 
         var clock = Stopwatch.StartNew();
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "value");
-        foreach (var (metric, value) in Evaluate(net, info, split, settings.Checkpoint)) table.AddRow(Markup.Escape(metric), Markup.Escape(value));
+        var table = settings.Guard is null
+            ? Table(["value"], Evaluate(net, info, split, settings.Checkpoint).Select(row => (row.Metric, new[] { row.Value })))
+            : WithGuard(net, info, split, settings.Checkpoint, settings.Guard);
         table.AddRow("time", $"{clock.Elapsed.TotalSeconds:F1} s");
         console.Write(table);
-        if (settings.Guard is not null) console.Write(WithGuard(net, info, split, settings.Checkpoint, settings.Guard));
         return 0;
     }
 
-    /// <summary>The model's figures with and without a saved guard, measured alike on the whole test split.</summary>
+    private static Table Table(string[] columns, IEnumerable<(string Metric, string[] Values)> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns(["metric", .. columns.Select(Markup.Escape)]);
+        foreach (var (metric, values) in rows) table.AddRow([Markup.Escape(metric), .. values.Select(Markup.Escape)]);
+        return table;
+    }
+
+    /// <summary>
+    /// The model's figures with and without a saved guard, measured alike on the whole test split (each once: the
+    /// model's own column is the table <c>fire eval</c> prints without a guard).
+    /// </summary>
     private static Table WithGuard(LayeredNet net, CheckpointInfo info, DataSplit split, string checkpointPath, string guardPath)
     {
         using var model = new TorchLayeredModel(net);
         using var guard = FireGuard.Load(guardPath, model);
         var predictors = new Func<FloatBatch, int[]>[] { images => ModelPredictions.Predict(model, images), images => guard.Predict(images).Labels };
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "model", $"with FIRE ({Markup.Escape(guard.Plan.ToString())})");
+        string[] columns = ["model", $"with FIRE ({guard.Plan})"];
+        var clean = ImageBatches.From(split.Test);
         if (info.Attack is null)
-        {
-            var images = ImageBatches.From(split.Test);
-            var accuracies = predictors.Select(predict => $"{BackdoorMetrics.Accuracy(predict(images), split.Test.Labels):P2}").ToArray();
-            table.AddRow("clean test accuracy", accuracies[0], accuracies[1]);
-            return table;
-        }
+            return Table(columns, [("clean test accuracy", predictors.Select(predict => $"{BackdoorMetrics.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())]);
         var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
-        var testSet = new BackdoorTestSet(split.Test, attack.Trigger, attack.Target);
-        var metrics = predictors.Select(testSet.Measure).ToArray();
-        table.AddRow("CA", $"{metrics[0].CleanAccuracy:P2}", $"{metrics[1].CleanAccuracy:P2}");
-        table.AddRow("ASR", $"{metrics[0].AttackSuccessRate:P2}", $"{metrics[1].AttackSuccessRate:P2}");
-        table.AddRow("PA", $"{metrics[0].PoisonedAccuracy:P2}", $"{metrics[1].PoisonedAccuracy:P2}");
-        return table;
+        var poisoned = Fire.Attacks.Poisoning.PoisonedSets.PoisonedTestSet(split.Test, attack.Trigger, attack.Target);
+        var triggered = ImageBatches.From(poisoned);
+        var figures = predictors
+            .Select(predict => Fire.Attacks.AttackMetrics.Of(predict(clean), split.Test.Labels, predict(triggered), poisoned.Labels, attack.Target))
+            .Select(metrics => AttackCommands.AttackDescriptions.MetricRows(metrics).ToArray())
+            .ToArray();
+        var rows = figures[0].Select((row, i) => (row.Metric, figures.Select(column => column[i].Value).ToArray()));
+        return Table(columns, rows.Prepend(("attack", [$"{attack.Name}, all-to-one to class {attack.Target}", ""])));
     }
 
     /// <summary>

@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Fire.Attacks;
 using Fire.Data.Imaging;
+using Fire.Training;
 
 namespace Fire.Cli.Tests.GuardCommands;
 
@@ -85,6 +89,38 @@ public class GuardCommandTests(BackdooredMnist backdoor)
         int onTarget = labels.Count(l => l.Model == 0), stillOnTarget = labels.Count(l => l.Fire == 0);
         Assert.True(onTarget >= 15 && stillOnTarget <= onTarget / 3, $"{onTarget} on the target without the guard, {stillOnTarget} with it");
     }
+
+    /// <summary>
+    /// <c>fire eval --guard</c>: one table, the model's own figures (those its sidecar holds, measured once) beside the
+    /// guarded model's, whose repair takes the triggered test images off the target.
+    /// </summary>
+    [Fact]
+    public void EvalWithAGuardSetsTheGuardedFiguresBesideTheModelsOwn()
+    {
+        Export("eval-clean", "train", 40, seed: 6);
+        Trigger("eval-clean", "eval-flagged");
+        string guard = Folder("eval-guard.json");
+        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("eval-flagged"), "--clean", "100", "--out", guard);
+        Assert.True(code == 0, output);
+
+        (code, output) = Run("eval", backdoor.Checkpoint, "--guard", guard);
+        Assert.True(code == 0, output);
+        var own = AttackMetrics.From(Checkpoint.ReadInfo(backdoor.Checkpoint).Metrics)!;
+        var asrRow = Figures(output, "ASR (attack success rate)");
+        Assert.Equal(2, asrRow.Length);
+        Assert.Equal($"{own.AttackSuccessRate:P2}", asrRow[0]);
+        Assert.True(Percent(asrRow[1]) < Percent(asrRow[0]) / 3, output); // about 99% without the guard
+        Assert.Equal($"{own.CleanAccuracy:P2}", Figures(output, "CA (clean accuracy)")[0]);
+        Assert.Equal($"{own.CleanToTarget!.Value:P2}", Figures(output, "clean to target")[0]);
+        Assert.Contains("with FIRE (", output);
+        Assert.Single(output.Split('\n'), line => line.Contains("ASR")); // the model is not measured in a table of its own too
+    }
+
+    /// <summary>The percentages in the table row that starts with <paramref name="metric"/>.</summary>
+    private static string[] Figures(string output, string metric) =>
+        Regex.Matches(output.Split('\n').Single(line => line.Contains($"│ {metric}")), @"\d+\.\d\d\s?%").Select(m => m.Value).ToArray();
+
+    private static double Percent(string figure) => double.Parse(figure.TrimEnd('%', ' ', '\u00a0'), CultureInfo.InvariantCulture);
 
     /// <summary>False flags: clean images of one class look like the clean reference's images of it at every layer, so nothing is repaired.</summary>
     [Fact]
