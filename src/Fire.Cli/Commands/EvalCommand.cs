@@ -63,10 +63,11 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
         using var model = new TorchLayeredModel(net);
         using var guard = FireGuard.Load(guardPath, model);
         var predictors = new Func<FloatBatch, int[]>[] { images => ModelPredictions.Predict(model, images), images => guard.Predict(images).Labels };
-        string[] columns = ["model", $"with FIRE ({guard.Plan})"];
+        string[] columns = ["model", "with FIRE"];
         var clean = ImageBatches.From(split.Test);
         if (info.Attack is null)
-            return Table(columns, [("clean test accuracy", predictors.Select(predict => $"{BackdoorMetrics.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())]);
+            return Table(columns, [("clean test accuracy", predictors.Select(predict => $"{BackdoorMetrics.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())])
+                .Caption(Caption(guard));
         var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
         var poisoned = Fire.Attacks.Poisoning.PoisonedSets.PoisonedTestSet(split.Test, attack.Trigger, attack.Target);
         var triggered = ImageBatches.From(poisoned);
@@ -75,8 +76,10 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
             .Select(metrics => AttackCommands.AttackDescriptions.MetricRows(metrics).ToArray())
             .ToArray();
         var rows = figures[0].Select((row, i) => (row.Metric, figures.Select(column => column[i].Value).ToArray()));
-        return Table(columns, rows.Prepend(("attack", [$"{attack.Name}, all-to-one to class {attack.Target}", ""])));
+        return Table(columns, rows.Prepend(("attack", [$"{attack.Name}, all-to-one to class {attack.Target}", ""]))).Caption(Caption(guard));
     }
+
+    private static string Caption(FireGuard guard) => Markup.Escape($"FIRE: {guard.Plan}");
 
     /// <summary>
     /// The figures reported for a checkpoint. Backdoored checkpoints (<c>info.Attack != null</c>) are where

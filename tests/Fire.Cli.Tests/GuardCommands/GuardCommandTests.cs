@@ -112,7 +112,8 @@ public class GuardCommandTests(BackdooredMnist backdoor)
         Assert.True(Percent(asrRow[1]) < Percent(asrRow[0]) / 3, output); // about 99% without the guard
         Assert.Equal($"{own.CleanAccuracy:P2}", Figures(output, "CA (clean accuracy)")[0]);
         Assert.Equal($"{own.CleanToTarget!.Value:P2}", Figures(output, "clean to target")[0]);
-        Assert.Contains("with FIRE (", output);
+        Assert.Contains("FIRE: ", output); // the plan, under the table
+        Assert.Contains("estimated target 0", output);
         Assert.Single(output.Split('\n'), line => line.Contains("ASR")); // the model is not measured in a table of its own too
     }
 
