@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Fire.Data;
 using Fire.Defenses.Baselines;
 using Fire.Defenses.LatentRepair;
-using Fire.Evaluation.Metrics;
 using Fire.Models;
 using Fire.Models.Layers;
 using Fire.Training;
@@ -66,7 +65,7 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
         string[] columns = ["model", "with FIRE"];
         var clean = ImageBatches.From(split.Test);
         if (info.Attack is null)
-            return Table(columns, [("clean test accuracy", predictors.Select(predict => $"{BackdoorMetrics.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())])
+            return Table(columns, [("clean test accuracy", predictors.Select(predict => $"{Evaluator.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())])
                 .Caption(Caption(guard));
         var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
         var poisoned = Fire.Attacks.Poisoning.PoisonedSets.PoisonedTestSet(split.Test, attack.Trigger, attack.Target);

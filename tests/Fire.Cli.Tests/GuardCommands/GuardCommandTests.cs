@@ -32,6 +32,17 @@ public class GuardCommandTests(BackdooredMnist backdoor)
         Assert.True(code == 0, output);
     }
 
+    /// <summary>`guard fit` (100 clean reference images) on 40 exported training images carrying the trigger; the guard file and the output.</summary>
+    private (string Guard, string Output) FitOnTriggered(string name, int seed)
+    {
+        Export($"{name}-clean", "train", 40, seed);
+        Trigger($"{name}-clean", $"{name}-flagged");
+        string guard = Folder($"{name}-guard.json");
+        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder($"{name}-flagged"), "--clean", "100", "--out", guard);
+        Assert.True(code == 0, output);
+        return (guard, output);
+    }
+
     [Fact]
     public void DataExportWritesASeededDrawIntoLabelledClassFolders()
     {
@@ -65,11 +76,7 @@ public class GuardCommandTests(BackdooredMnist backdoor)
     [Fact]
     public void AGuardFittedOnFlaggedFilesRepairsTriggeredInputs()
     {
-        Export("fit-clean", "train", 40, seed: 2);
-        Trigger("fit-clean", "fit-flagged");
-        string guard = Folder("guard.json");
-        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("fit-flagged"), "--clean", "100", "--out", guard);
-        Assert.True(code == 0, output);
+        var (guard, output) = FitOnTriggered("fit", seed: 2);
         Assert.Contains("40 flagged images", output);
         Assert.Contains("the estimated target", output);
         Assert.Contains("Chosen from the clean reference and the observed samples only", output);
@@ -78,7 +85,7 @@ public class GuardCommandTests(BackdooredMnist backdoor)
         Export("predict-clean", "test", 30, seed: 3);
         Trigger("predict-clean", "predict-triggered");
         string csv = Folder("predictions.csv");
-        (code, output) = Run("guard", "predict", "--model", backdoor.Checkpoint, "--guard", guard, Folder("predict-triggered"), "--show", "3", "--csv", csv);
+        (int code, output) = Run("guard", "predict", "--model", backdoor.Checkpoint, "--guard", guard, Folder("predict-triggered"), "--show", "3", "--csv", csv);
         Assert.True(code == 0, output);
         Assert.Contains("(27 more rows in the CSV)", output);
         var rows = File.ReadAllLines(csv);
@@ -97,13 +104,8 @@ public class GuardCommandTests(BackdooredMnist backdoor)
     [Fact]
     public void EvalWithAGuardSetsTheGuardedFiguresBesideTheModelsOwn()
     {
-        Export("eval-clean", "train", 40, seed: 6);
-        Trigger("eval-clean", "eval-flagged");
-        string guard = Folder("eval-guard.json");
-        var (code, output) = Run("guard", "fit", "--model", backdoor.Checkpoint, "--flagged", Folder("eval-flagged"), "--clean", "100", "--out", guard);
-        Assert.True(code == 0, output);
-
-        (code, output) = Run("eval", backdoor.Checkpoint, "--guard", guard);
+        var (guard, _) = FitOnTriggered("eval", seed: 6);
+        var (code, output) = Run("eval", backdoor.Checkpoint, "--guard", guard);
         Assert.True(code == 0, output);
         var own = AttackMetrics.From(Checkpoint.ReadInfo(backdoor.Checkpoint).Metrics)!;
         var asrRow = Figures(output, "ASR (attack success rate)");
