@@ -62,11 +62,15 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
         using var model = new TorchLayeredModel(net);
         using var guard = FireGuard.Load(guardPath, model);
         var predictors = new Func<FloatBatch, int[]>[] { images => ModelPredictions.Predict(model, images), images => guard.Predict(images).Labels };
-        string[] columns = ["model", "with FIRE"];
+        return Table(["model", "with FIRE"], GuardedRows(info, split, checkpointPath, predictors)).Caption(Markup.Escape($"FIRE: {guard.Plan}"));
+    }
+
+    /// <summary>One row per figure, one value per predictor: clean accuracy, or for a backdoored checkpoint its attack's figures.</summary>
+    private static List<(string Metric, string[] Values)> GuardedRows(CheckpointInfo info, DataSplit split, string checkpointPath, Func<FloatBatch, int[]>[] predictors)
+    {
         var clean = ImageBatches.From(split.Test);
         if (info.Attack is null)
-            return Table(columns, [("clean test accuracy", predictors.Select(predict => $"{Evaluator.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())])
-                .Caption(Caption(guard));
+            return [("clean test accuracy", predictors.Select(predict => $"{Evaluator.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())];
         var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
         var poisoned = Fire.Attacks.Poisoning.PoisonedSets.PoisonedTestSet(split.Test, attack.Trigger, attack.Target);
         var triggered = ImageBatches.From(poisoned);
@@ -74,11 +78,9 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
             .Select(predict => Fire.Attacks.AttackMetrics.Of(predict(clean), split.Test.Labels, predict(triggered), poisoned.Labels, attack.Target))
             .Select(metrics => AttackCommands.AttackDescriptions.MetricRows(metrics).ToArray())
             .ToArray();
-        var rows = figures[0].Select((row, i) => (row.Metric, figures.Select(column => column[i].Value).ToArray()));
-        return Table(columns, rows.Prepend(("attack", [$"{attack.Name}, all-to-one to class {attack.Target}", ""]))).Caption(Caption(guard));
+        return figures[0].Select((row, i) => (row.Metric, figures.Select(column => column[i].Value).ToArray()))
+            .Prepend(("attack", [$"{attack.Name}, all-to-one to class {attack.Target}", ""])).ToList();
     }
-
-    private static string Caption(FireGuard guard) => Markup.Escape($"FIRE: {guard.Plan}");
 
     /// <summary>
     /// The figures reported for a checkpoint. Backdoored checkpoints (<c>info.Attack != null</c>) are where
