@@ -5,12 +5,14 @@ namespace Fire.Defenses.LatentRepair;
 
 /// <summary>
 /// The defender's clean labelled images, split (seeded) into a fit part, which gives the clean means and the
-/// clean score statistics, and a held-out part, which only guards clean accuracy during the automatic choice.
+/// clean score statistics, and a held-out part. The clean guard of the automatic choice reads both parts (see
+/// <see cref="RepairSelector"/>): the held-out part alone was too small for a guard read on every candidate.
 /// </summary>
 internal sealed class CleanReference
 {
     private readonly Dictionary<string, FloatBatch> _fitActivations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FloatBatch> _holdoutActivations = new(StringComparer.Ordinal);
+    private int[]? _fitPredictions;
 
     public CleanReference(FloatBatch fitImages, int[] fitLabels, FloatBatch holdoutImages, int[] holdoutLabels, Dictionary<string, RunningMean> means, int[] holdoutPredictions)
     {
@@ -30,7 +32,15 @@ internal sealed class CleanReference
     public int[] HoldoutPredictions { get; }
     /// <summary>Mean activation per candidate layer over the fit part (and its augmented copies).</summary>
     public Dictionary<string, RunningMean> Means { get; }
-    public double HoldoutAccuracy => Accuracy(HoldoutPredictions, HoldoutLabels);
+    public int Count => FitLabels.Length + HoldoutLabels.Length;
+
+    /// <summary>The undefended model's predictions on the fit part, computed once.</summary>
+    public int[] FitPredictions(ILayeredModel model, int batchSize) =>
+        _fitPredictions ??= ModelPredictions.Predict(model, FitImages, chunkSize: batchSize);
+
+    /// <summary>The undefended model's accuracy on the whole reference (both parts).</summary>
+    public double Accuracy(ILayeredModel model, int batchSize) =>
+        (double)(Hits(FitPredictions(model, batchSize), FitLabels) + Hits(HoldoutPredictions, HoldoutLabels)) / Count;
 
     public static CleanReference Build(ILayeredModel model, FloatBatch images, int[] labels, IReadOnlyList<string> layers, FireOptions options)
     {
@@ -108,10 +118,10 @@ internal sealed class CleanReference
         return activations;
     }
 
-    public static double Accuracy(IReadOnlyList<int> predicted, IReadOnlyList<int> truth)
+    public static int Hits(IReadOnlyList<int> predicted, IReadOnlyList<int> truth)
     {
         int hits = 0;
         for (int i = 0; i < predicted.Count; i++) if (predicted[i] == truth[i]) hits++;
-        return predicted.Count == 0 ? double.NaN : (double)hits / predicted.Count;
+        return hits;
     }
 }

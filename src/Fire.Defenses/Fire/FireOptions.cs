@@ -19,7 +19,7 @@ public sealed record FireOptions
     public IReadOnlyList<RepairSpec>? FixedPlan { get; init; }
     /// <summary>Gate threshold: the lower of this quantile of the clean reference scores along the direction and 1 minus it of the scores of the observed samples the model predicts as the target.</summary>
     public float GateQuantile { get; init; } = 0.99f;
-    /// <summary>The automatic choice rejects candidates that cost more held-out clean accuracy than this (0.01 = 1 point).</summary>
+    /// <summary>The automatic choice rejects candidates that cost more accuracy on the clean reference than this (0.01 = 1 point).</summary>
     public double MaxCleanAccuracyDrop { get; init; } = 0.01;
     /// <summary>
     /// The automatic choice rejects candidates that move the clean reference's images of the estimated target (those the model
@@ -35,7 +35,7 @@ public sealed record FireOptions
     /// family-wise level, they are plain images of that class and nothing is repaired. 0 turns the test off.
     /// </summary>
     public double TargetLikenessLevel { get; init; } = 0.01;
-    /// <summary>Share of the clean reference kept out of the statistics to guard clean accuracy.</summary>
+    /// <summary>Share of the clean reference kept out of the clean means and statistics (the clean guard reads the whole reference).</summary>
     public double CleanHoldoutFraction { get; init; } = 0.3;
     /// <summary>
     /// The automatic choice stacks repairs at up to this many layers: after the first, it adds one at another layer

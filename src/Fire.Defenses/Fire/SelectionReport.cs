@@ -9,7 +9,7 @@ namespace Fire.Defenses.LatentRepair;
 /// <param name="HeldOutRepairScore">What the choice ranks by: the same samples' mean confidence (softmax probability) in the repaired
 /// prediction where it counts as repaired, 0 elsewhere, with each class's total capped by its share of the clean reference
 /// when unpaired; at most the repair rate.</param>
-/// <param name="CleanAccuracyDrop">Accuracy on the held-out clean reference without repair minus with it; null when not
+/// <param name="CleanAccuracyDrop">Accuracy on the whole clean reference without repair minus with it; null when not
 /// measured because the candidate could not have been chosen.</param>
 /// <param name="Stage">1: a first repair; n: a repair added on top of the n - 1 chosen before it (scores and clean drop are
 /// those of all of them together).</param>
@@ -40,8 +40,8 @@ public sealed record SelectionReport(
     int EstimatedTarget,
     DirectionSource Source,
     int Folds,
-    int CleanHoldoutCount,
-    double CleanHoldoutAccuracy,
+    int CleanCount,
+    double CleanAccuracy,
     double UnrepairedRate,
     double UnrepairedScore,
     IReadOnlyList<CandidateScore> Candidates,

@@ -58,7 +58,7 @@ public static class FireReport
         md.AppendLine("## Setting");
         md.AppendLine();
         md.AppendLine("- **Defender's data, all from the training split** (seeded, disjoint): a clean labelled reference set (default 500 images; 30% of it is held");
-        md.AppendLine("  out to guard clean accuracy) and k observed poisoned samples, the first k of a fixed pool of triggered images of non-target classes.");
+        md.AppendLine("  out of the clean means and statistics) and k observed poisoned samples, the first k of a fixed pool of triggered images of non-target classes.");
         md.AppendLine("  *Paired*: the defender also has each sample's clean original, beta = mean(h(T(x)) - h(x)). *Unpaired*: beta = mean h of the");
         md.AppendLine("  observed samples the model predicts as the estimated target (the captured ones, which alone are scored below) - mean clean h.");
         md.AppendLine("- **Dense and sparse directions**: *dense* is beta itself; *sparse* keeps only the coordinates whose difference is significant,");
@@ -75,8 +75,8 @@ public static class FireReport
         md.AppendLine("  longer the estimated target (paired: when it equals the prediction on its clean original), and the score is the mean over samples of");
         md.AppendLine("  the repaired prediction's softmax confidence where repaired, 0 elsewhere (a repair that only pushes samples off the target into a region");
         md.AppendLine("  no class claims scores low); unpaired, each class's share of that credit is capped at its binomial share of the clean reference's");
-        md.AppendLine("  non-target labels plus two standard deviations (at least one sample); candidates that cost more than 1 point of held-out clean");
-        md.AppendLine("  accuracy are rejected, and so are those that move the clean reference's images of the estimated target off it at more than half");
+        md.AppendLine("  non-target labels plus two standard deviations (at least one sample); candidates that cost more than 1 point of accuracy on the");
+        md.AppendLine("  whole clean reference are rejected (the held-out 30% alone let a chance low reading pass: docs/fire-false-flags.md), and so are those that move the clean reference's images of the estimated target off it at more than half");
         md.AppendLine("  the rate they move the observed samples off it, plus one image (false flags: docs/fire-false-flags.md); the best score wins, ties");
         md.AppendLine("  (within 2% of the samples) going to the smaller clean drop (a negative drop counts as none), gated before ungated, projection before");
         md.AppendLine("  translation, sparse before dense, smaller alpha, shallower layer. Gate threshold: the lower of the 0.99 quantile of clean scores along the direction");

@@ -319,6 +319,27 @@ public class SelectionTests
         Assert.Equal(alone.Direction("first").Beta, mixed.Direction("first").Beta);
     }
 
+    /// <summary>
+    /// The clean guard reads the whole reference (60 images), not only its held-out part (18): the walk reads many candidates'
+    /// drops and keeps the best that passes, so on few images it kept one whose drop read low by chance (docs/fire-false-flags.md).
+    /// An ungated translation by the trigger's direction moves every clean image of the target, a third of the reference, off it
+    /// and no other, so the drop is exactly 20 / 60.
+    /// </summary>
+    [Fact]
+    public void TheCleanDropIsReadOnTheWholeReference()
+    {
+        var model = TwoIdentityLayers("first", "second");
+        var (clean, labels) = Samples(60, trigger: 0f, withTarget: true);
+        var options = new FireOptions
+        {
+            Modes = [RepairMode.Translate], Alphas = [1f], Densities = [DirectionDensity.Dense],
+            MaxCleanAccuracyDrop = 1, MaxTargetClassDropRatio = 100, TargetLikenessLevel = 0,
+        };
+        var selection = Select(model, clean, labels, Samples(20, trigger: 8f).Images, options);
+        Assert.Equal((60, 1.0), (selection.CleanCount, selection.CleanAccuracy));
+        Assert.Equal(20.0 / 60, selection.Chosen!.CleanAccuracyDrop!.Value, 12);
+    }
+
     /// <summary>Three classes; two identity layers, then logits = the input (class c scores x[c]).</summary>
     private static ToyLayeredModel TwoIdentityLayers(string first, string second) =>
         new(3, 3, (first, x => (float[])x.Clone()), (second, x => (float[])x.Clone()), ("logits", x => (float[])x.Clone()));

@@ -60,7 +60,7 @@ public static class FireResultViews
             return;
         }
         console.MarkupLineInterpolated($"Chosen from the clean reference and the observed samples only: [bold]{selection}[/]");
-        console.MarkupLineInterpolated($"[grey]Estimated target {selection.EstimatedTarget} (majority prediction on the observed samples); held-out clean accuracy {selection.CleanHoldoutAccuracy:P1} on {selection.CleanHoldoutCount} images.[/]");
+        console.MarkupLineInterpolated($"[grey]Estimated target {selection.EstimatedTarget} (majority prediction on the observed samples); clean accuracy {selection.CleanAccuracy:P1} on the {selection.CleanCount} reference images.[/]");
     }
 
     /// <summary>Writes results.json, streaming.png and latents.png under <paramref name="folder"/>; returns their paths.</summary>

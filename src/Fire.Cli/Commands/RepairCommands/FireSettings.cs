@@ -35,7 +35,7 @@ public class FireOptionSettings : ComputeSettings
     public bool Fixed { get; set; }
 
     [CommandOption("--max-clean-drop <SHARE>")]
-    [Description("Clean guard: the automatic choice rejects repairs that lower held-out clean accuracy by more than this (default: 0.01, one point).")]
+    [Description("Clean guard: the automatic choice rejects repairs that lower accuracy on the clean reference by more than this (default: 0.01, one point).")]
     public double MaxCleanDrop { get; set; } = new FireOptions().MaxCleanAccuracyDrop;
 
     [CommandOption("--max-target-ratio <R>")]
