@@ -35,9 +35,9 @@ namespace Fire.Defenses.LatentRepair;
 ///   Both are measured only for candidates that could still be chosen (walking down from the best repair score). The walk
 ///   reads the clean drop of many candidates and keeps the best that passes, so the one kept tends to read low by chance
 ///   (winner's curse): read on the held-out part alone (150 images by default), a repair that cost 10 points of accuracy
-///   passed (docs/fire-false-flags.md). Both parts together give the guard more than three times the images; the fit part's
-///   only tie to a repair is its clean mean and gate threshold, the same for every candidate, and a gate passes at most 1%
-///   of it, so its optimism is bounded by the gate and nil for ungated repairs.</item>
+///   passed (docs/fire-false-flags.md). Both parts together give the guard more than three times the images; the fit part
+///   enters a repair only through the clean mean and the gate threshold (a gate passes at most 1% of it), so its optimism is
+///   bounded by the gate and negligible for ungated repairs, whose drop is the one that is hard to read.</item>
 /// <item>Choice: the admissible candidate with the highest held-out repair score; candidates within 2% of the
 ///   observed samples (whole samples) of the best count as tied and are ordered by smaller clean drop (a negative drop
 ///   counts as none: a backdoor repair does not make clean inputs more accurate, except by chance), gated modes
