@@ -1,0 +1,71 @@
+using System.Numerics.Tensors;
+
+namespace Fire.Guard;
+
+/// <summary>
+/// One layer's repair: a trigger direction, the clean scores along it, a mode and a strength alpha.
+/// Immutable, so any number of threads may apply it at once.
+/// </summary>
+public sealed class LayerRepair
+{
+    public LayerRepair(TriggerDirection direction, CleanScoreStatistics cleanScores, RepairMode mode, float alpha,
+        DirectionDensity density = DirectionDensity.Dense)
+    {
+        if (!float.IsFinite(alpha) || alpha < 0)
+            throw new ArgumentOutOfRangeException(nameof(alpha), $"Layer '{direction.Layer}': alpha must be finite and >= 0, got {alpha}.");
+        if (!RepairModes.All.Contains(mode)) throw new ArgumentOutOfRangeException(nameof(mode), $"Unknown repair mode {(int)mode}.");
+        Direction = direction;
+        CleanScores = cleanScores;
+        Mode = mode;
+        Alpha = alpha;
+        Density = density;
+    }
+
+    public TriggerDirection Direction { get; }
+    public CleanScoreStatistics CleanScores { get; }
+    public RepairMode Mode { get; }
+    public float Alpha { get; }
+    /// <summary>How <see cref="Direction"/> was estimated, so that updates estimate it again the same way.</summary>
+    public DirectionDensity Density { get; }
+    public string Layer => Direction.Layer;
+
+    /// <summary>Repairs one flattened activation in place; returns whether it changed. <paramref name="score"/> is its score before repair.</summary>
+    public bool Repair(Span<float> activation, out float score)
+    {
+        if (activation.Length != Direction.Dimension)
+            throw new ArgumentException($"Layer '{Layer}' repairs activations of {Direction.Dimension} values, got {activation.Length}.");
+        score = Direction.Score(activation);
+        if (RepairModes.IsGated(Mode) && !(score > CleanScores.Threshold)) return false;
+        switch (Mode)
+        {
+            case RepairMode.Translate or RepairMode.GatedTranslate:
+                if (Alpha == 0 || Direction.Norm == 0) return false;
+                TensorPrimitives.MultiplyAdd(Direction.Beta, -Alpha, activation, activation);
+                return true;
+            default:
+                float excess = score - CleanScores.Mean;
+                if (!(excess > 0) || Alpha == 0) return false;
+                TensorPrimitives.MultiplyAdd(Direction.Unit, -Alpha * excess, activation, activation);
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// A repaired copy of <paramref name="activations"/> (N, ...). When given, <paramref name="scores"/> receives
+    /// each row's score and <paramref name="changed"/> whether the row was moved.
+    /// </summary>
+    public FloatBatch Apply(FloatBatch activations, float[]? scores = null, bool[]? changed = null)
+    {
+        var repaired = activations.Clone();
+        for (int i = 0; i < repaired.Count; i++)
+        {
+            bool moved = Repair(repaired.Sample(i), out float score);
+            if (scores is not null) scores[i] = score;
+            if (changed is not null) changed[i] = moved;
+        }
+        return repaired;
+    }
+
+    public override string ToString() =>
+        $"{Layer}: {RepairModes.Name(Mode)}, alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse direction" : "")}";
+}

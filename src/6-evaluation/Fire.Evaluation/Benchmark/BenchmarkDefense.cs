@@ -1,0 +1,72 @@
+using System.Globalization;
+using Fire.Defenses.Baselines;
+
+namespace Fire.Evaluation.Benchmark;
+
+/// <summary>
+/// A defense as a benchmark names it: a runtime baseline (<see cref="RuntimeBaselines"/>) or a FIRE variant.
+/// FIRE variants: <c>fire-unpaired</c> (directions from the observed poisoned samples against the clean reference;
+/// <c>fire</c> is the same), <c>fire-paired</c> (from the pairs (x, T(x))), each optionally with <c>@k</c> to observe k
+/// samples instead of the recipe's number (e.g. <c>fire-paired@10</c>). FIRE's streaming curve is measured for the
+/// variants without <c>@k</c>.
+/// </summary>
+public sealed record BenchmarkDefense(string Name, bool IsFire, bool Paired = false, int? Observed = null)
+{
+    public const string FireUnpaired = "fire-unpaired", FirePaired = "fire-paired";
+    private const string FireAlias = "fire";
+
+    private static readonly Dictionary<string, string> BaselineAliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["clipping"] = ActivationClipping.DefenseName,
+        ["no-defense"] = NoDefense.DefenseName,
+    };
+
+    /// <summary>Every name a benchmark accepts, canonical first, FIRE's last.</summary>
+    public static IReadOnlyList<string> Known => [.. RuntimeBaselines.Names, FireUnpaired, FirePaired];
+
+    /// <summary>Whether this is the undefended model.</summary>
+    public bool IsNone => Name == NoDefense.DefenseName;
+
+    /// <summary>Whether this FIRE variant is measured along the streaming curve (the variants without <c>@k</c>).</summary>
+    public bool HasStreamingCurve => IsFire && Observed is null;
+
+    /// <summary>The observed poisoned samples this defense gets under <paramref name="recipe"/>.</summary>
+    public int ObservedCount(BenchmarkRecipe recipe) => Observed ?? recipe.Observed;
+
+    /// <summary>Parses a name (case-insensitive, aliases allowed) into its canonical form; errors list the known names.</summary>
+    public static BenchmarkDefense Parse(string name)
+    {
+        string trimmed = name.Trim();
+        string head = trimmed;
+        int? observed = null;
+        int at = trimmed.IndexOf('@');
+        if (at >= 0)
+        {
+            head = trimmed[..at];
+            if (!int.TryParse(trimmed[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k < 1)
+                throw new ArgumentException($"Defense '{name}': the part after '@' must be a number of observed samples (1 or more).");
+            observed = k;
+        }
+        string? fire = head.ToLowerInvariant() switch
+        {
+            FireAlias or FireUnpaired => FireUnpaired,
+            FirePaired => FirePaired,
+            _ => null,
+        };
+        if (fire is not null)
+            return new BenchmarkDefense(observed is int n ? $"{fire}@{n}" : fire, IsFire: true, Paired: fire == FirePaired, observed);
+        if (observed is not null)
+            throw new ArgumentException($"Defense '{name}': only FIRE variants take '@k'; {head} uses no observed samples.");
+        string baseline = BaselineAliases.GetValueOrDefault(head, head);
+        var canonical = RuntimeBaselines.Names.FirstOrDefault(n => n.Equals(baseline, StringComparison.OrdinalIgnoreCase))
+                        ?? throw new ArgumentException($"Unknown defense '{name}'. Known: {string.Join(", ", Known)} (FIRE variants also as fire, and with @k, e.g. fire-paired@10).");
+        return new BenchmarkDefense(canonical, IsFire: false);
+    }
+
+    /// <summary>A new, unfitted runtime baseline; FIRE cells are run by <see cref="Repair.FireExperiment"/> instead.</summary>
+    public IRuntimeDefense CreateBaseline() => IsFire
+        ? throw new InvalidOperationException($"{Name} is a FIRE variant, not a runtime baseline.")
+        : RuntimeBaselines.Create(Name);
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel;
+using Fire.Cli.Commands.RepairCommands;
+using Fire.Guard;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fire.Cli.Commands.GuardCommands;
+
+public sealed class GuardObserveSettings : SavedGuardSettings
+{
+    [CommandOption("--flagged <PATH>")]
+    [Description("More images flagged as poisoned: image files, folders of them or archives; repeat the option for several.")]
+    public string[] Flagged { get; set; } = [];
+
+    [CommandOption("--reselect")]
+    [Description("Run the automatic choice again now (default: only when the flagged count has doubled since the last choice; otherwise the directions are updated).")]
+    public bool Reselect { get; set; }
+
+    [CommandOption("--out <FILE>")]
+    [Description("Where to write the updated guard (default: the --guard file, replaced atomically).")]
+    public string? Out { get; set; }
+
+    public override ValidationResult Validate()
+    {
+        if (Flagged.Length == 0) return ValidationResult.Error("--flagged is required: the newly flagged images (files, folders or archives).");
+        return base.Validate();
+    }
+}
+
+/// <summary>
+/// <c>fire guard observe</c>: a saved guard learns from more flagged images (streaming: the running means go on exactly
+/// where they stopped) and is saved again.
+/// </summary>
+public sealed class GuardObserveCommand(IAnsiConsole console) : Command<GuardObserveSettings>
+{
+    public override int Execute(CommandContext context, GuardObserveSettings settings, CancellationToken cancellation)
+    {
+        settings.ApplyThreads();
+        using var deployed = GuardModel.Load(settings.Model!);
+        using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
+        var (_, flagged) = CheckpointImages.Load(console, deployed.Info, settings.Flagged, "Flagged");
+        console.MarkupLineInterpolated($"Guard {settings.Guard}, k = {guard.ObservedCount}: [bold]{guard.Plan}[/]");
+        guard.Observe(flagged);
+        if (settings.Reselect) guard.Reselect();
+        var plan = guard.Plan;
+        if (plan.Selection?.ObservedCount == guard.ObservedCount) FireResultViews.Selection(console, plan.Selection);
+        console.MarkupLineInterpolated($"k = {guard.ObservedCount}: [bold]{plan}[/]");
+        string outPath = Path.GetFullPath(settings.Out ?? settings.Guard!);
+        guard.Save(outPath);
+        console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/].");
+        return 0;
+    }
+}

@@ -1,0 +1,83 @@
+using Fire.Attacks;
+using Fire.Attacks.Poisoning;
+using Fire.Attacks.Specs;
+using Fire.Data;
+using Fire.Guard;
+using Fire.Engines.Torch;
+using Fire.Training;
+using Xunit.Abstractions;
+
+namespace Fire.Guard.Tests;
+
+/// <summary>
+/// A real backdoor: small-cnn trained for 3 epochs on 4,000 MNIST training images, 10% of them with BadNets'
+/// 3x3 white patch and relabelled to 0. Evaluation uses 1,000 test images only.
+/// </summary>
+public sealed class MnistBackdoor : IDisposable
+{
+    public const int Target = 0;
+
+    public MnistBackdoor()
+    {
+        var split = Datasets.Load("mnist", DataLocator.Resolve(null));
+        Train = split.Train;
+        var attack = AttackCatalog.Create("badnets", new AttackOptions { Shape = ImageShape.Of(split.Train), Target = Target, Seed = 1 });
+        Trigger = attack.Trigger;
+        var net = Trainer.CreateModel(ModelZoo.Default, split.Train, split.Normalization, seed: 1);
+        attack.Train(net, split.Train, new TrainRecipe(Epochs: 3, LearningRate: 0.05, Seed: 1, MaxTrainSamples: 4000));
+        Model = new TorchLayeredModel(net, ownsNet: true);
+        var test = split.Test.Subset(Enumerable.Range(0, 1000).ToArray());
+        CleanTest = ImageBatches.From(test);
+        CleanTestLabels = test.Labels;
+        var poisonedTest = PoisonedSets.PoisonedTestSet(test, Trigger, Target);
+        PoisonedTest = ImageBatches.From(poisonedTest);
+        PoisonedTestLabels = poisonedTest.Labels;
+    }
+
+    public ImageDataset Train { get; }
+    public Fire.Attacks.Triggers.ITrigger Trigger { get; }
+    public TorchLayeredModel Model { get; }
+    public FloatBatch CleanTest { get; }
+    public int[] CleanTestLabels { get; }
+    public FloatBatch PoisonedTest { get; }
+    public int[] PoisonedTestLabels { get; }
+
+    /// <summary>Clean accuracy, ASR and PA of <paramref name="predict"/> on the test images.</summary>
+    public (double Ca, double Asr, double Pa) Measure(Func<FloatBatch, int[]> predict)
+    {
+        var clean = predict(CleanTest);
+        var poisoned = predict(PoisonedTest);
+        return (Share(clean, (p, i) => p == CleanTestLabels[i]), Share(poisoned, (p, _) => p == Target),
+                Share(poisoned, (p, i) => p == PoisonedTestLabels[i]));
+    }
+
+    private static double Share(int[] predictions, Func<int, int, bool> counts) =>
+        Enumerable.Range(0, predictions.Length).Count(i => counts(predictions[i], i)) / (double)predictions.Length;
+
+    public void Dispose() => Model.Dispose();
+}
+
+public class MnistBackdoorTests(MnistBackdoor backdoor, ITestOutputHelper output) : IClassFixture<MnistBackdoor>
+{
+    [Fact]
+    public void FireWithAHundredObservedSamplesRemovesTheBackdoor()
+    {
+        var undefended = backdoor.Measure(images => ModelPredictions.Argmax(backdoor.Model.Forward(images)));
+        Assert.True(undefended.Asr >= 0.9, $"The backdoor did not take: {undefended}.");
+
+        // Defender's data, all from the training split: 500 clean images, 100 triggered non-target images (disjoint).
+        var order = Enumerable.Range(0, backdoor.Train.Count).ToArray();
+        new Random(5).Shuffle(order);
+        var clean = order.Take(500).ToArray();
+        var observed = order.Skip(500).Where(i => backdoor.Train.Labels[i] != MnistBackdoor.Target).Take(100).ToArray();
+        using var fire = new FireGuard(backdoor.Model);
+        fire.FitClean(ImageBatches.From(backdoor.Train, clean), clean.Select(i => backdoor.Train.Labels[i]).ToArray());
+        fire.Observe(backdoor.Trigger.Apply(ImageBatches.From(backdoor.Train, observed)));
+
+        var defended = backdoor.Measure(images => fire.Predict(images).Labels);
+        output.WriteLine($"undefended {undefended}, FIRE {defended}; {fire.Plan.Selection}");
+        Assert.True(defended.Asr <= 0.10, $"ASR {defended.Asr:P1} (undefended {undefended}); plan: {fire.Plan}.");
+        Assert.True(undefended.Ca - defended.Ca <= 0.02, $"CA fell from {undefended.Ca:P1} to {defended.Ca:P1}; plan: {fire.Plan}.");
+        Assert.Equal(MnistBackdoor.Target, fire.Plan.EstimatedTarget);
+    }
+}
