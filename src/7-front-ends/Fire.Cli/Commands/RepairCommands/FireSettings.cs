@@ -131,7 +131,7 @@ public class FireSettings : FireOptionSettings
     public bool Paired { get; set; }
 
     [CommandOption("--test-limit <N>")]
-    [Description("Evaluate on a seeded subset of N test images (default: the whole test split).")]
+    [Description("Evaluate on a seeded subset of N test images (default: the whole test split; `fire demo`: 2000).")]
     public int? TestLimit { get; set; }
 
     [CommandOption("--no-latency")]
