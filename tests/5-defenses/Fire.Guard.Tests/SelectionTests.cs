@@ -357,7 +357,7 @@ public class SelectionTests
     /// size, at least classes) with a fixed jitter of up to 0.3; the trigger adds to axis <paramref name="triggerAxis"/>(sample), by
     /// default x0, the target's. <paramref name="phase"/> shifts the jitter (another draw of the same classes).
     /// </summary>
-    private static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3, int? axes = null, Func<int, int>? triggerAxis = null,
+    internal static (FloatBatch Images, int[] Labels) Samples(int count, float trigger, int classes = 3, int? axes = null, Func<int, int>? triggerAxis = null,
         Func<int, float>? evidence = null, bool withTarget = false, float phase = 0f)
     {
         var rows = new float[count][];
