@@ -1,9 +1,5 @@
 namespace Fire.Guard;
 
-/// <summary>The former name of <see cref="RepairSetting"/> for a repair fixed by the user, kept so existing callers build; new code uses RepairSetting.</summary>
-public sealed record RepairSpec(string Layer, RepairMode Mode, float Alpha, DirectionDensity Density = DirectionDensity.Dense)
-    : RepairSetting(Layer, Mode, Alpha, Density);
-
 /// <summary>
 /// Settings of a <see cref="FireGuard"/>. The defaults run the automatic choice over every layer but the logits,
 /// all four modes, alpha in {0.5, 1, 1.5} and dense and sparse directions.

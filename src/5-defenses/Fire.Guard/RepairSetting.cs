@@ -7,7 +7,7 @@ namespace Fire.Guard;
 /// <c>with</c> (JSON reading goes through the constructor), so no holder checks it again.
 /// </summary>
 /// <remarks>Not sealed only so that the former name <see cref="RepairSpec"/> can forward to it.</remarks>
-public record RepairSetting
+public sealed record RepairSetting
 {
     public RepairSetting(string layer, RepairMode mode, float alpha, DirectionDensity density = DirectionDensity.Dense)
     {
@@ -50,5 +50,5 @@ public record RepairSetting
     public static bool IsValidAlpha(float alpha) => float.IsFinite(alpha) && alpha >= 0;
 
     /// <summary>"conv1 projection alpha 1", with ", sparse" for a sparse direction.</summary>
-    public sealed override string ToString() => $"{Layer} {RepairModes.Name(Mode)} alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse" : "")}";
+    public override string ToString() => $"{Layer} {RepairModes.Name(Mode)} alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse" : "")}";
 }

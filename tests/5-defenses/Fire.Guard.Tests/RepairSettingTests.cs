@@ -20,7 +20,7 @@ public class RepairSettingTests
         Assert.StartsWith($"Layer 'conv1': alpha must be finite and >= 0, got {alpha}.", error.Message);
         var valid = new RepairSetting("conv1", RepairMode.Translate, 1f);
         Assert.Throws<ArgumentOutOfRangeException>(() => valid with { Alpha = alpha });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RepairSpec("conv1", RepairMode.Translate, alpha));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RepairSetting("conv1", RepairMode.Translate, alpha));
         Assert.False(RepairSetting.IsValidAlpha(alpha));
     }
 
@@ -47,9 +47,9 @@ public class RepairSettingTests
     }
 
     [Fact]
-    public void TheFormerNameAndTheReportFormatForward()
+    public void TheReportFormatsAgree()
     {
-        RepairSetting spec = new RepairSpec("conv1", RepairMode.Projection, 1f, DirectionDensity.Sparse);
+        var spec = new RepairSetting("conv1", RepairMode.Projection, 1f, DirectionDensity.Sparse);
         Assert.Equal("conv1 projection alpha 1, sparse", spec.ToString());
         Assert.Equal("conv1 gated alpha 0.5", new RepairSetting("conv1", RepairMode.GatedTranslate, 0.5f).ToString());
         var score = new CandidateScore("conv1", RepairMode.Projection, 1f, 0.5, 0.4, null, false, Stage: 2, Density: DirectionDensity.Sparse);
@@ -63,7 +63,7 @@ public class RepairSettingTests
     public void AFixedPlanKeepsItsJsonNames()
     {
         var json = new JsonSerializerOptions { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
-        var options = new FireOptions { FixedPlan = [new RepairSpec("conv1", RepairMode.GatedTranslate, 1f), new RepairSetting("fc1", RepairMode.Translate, 0.5f, DirectionDensity.Sparse)] };
+        var options = new FireOptions { FixedPlan = [new RepairSetting("conv1", RepairMode.GatedTranslate, 1f), new RepairSetting("fc1", RepairMode.Translate, 0.5f, DirectionDensity.Sparse)] };
         string text = JsonSerializer.Serialize(options.FixedPlan, json);
         Assert.Equal("""[{"Layer":"conv1","Mode":"gated-translate","Alpha":1,"Density":"dense"},{"Layer":"fc1","Mode":"translate","Alpha":0.5,"Density":"sparse"}]""", text);
         var read = JsonSerializer.Deserialize<FireOptions>(JsonSerializer.Serialize(options, json), json)!;

@@ -3,6 +3,7 @@ using Fire.Evaluation.Benchmark;
 namespace Fire.Evaluation.Tests.Benchmark;
 
 /// <summary>The real backend on a tiny MNIST matrix: a backdoored small-cnn trained once (1 epoch, 500 images), cached and reused.</summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class RealBackendTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("fire-bench-real-").FullName;
