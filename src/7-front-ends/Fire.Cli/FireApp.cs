@@ -16,6 +16,7 @@ public static class FireApp
             config.SetApplicationName("fire");
             config.PropagateExceptions();
             config.SetInterceptor(new UnknownOptionGuard());
+            config.SetHelpProvider(new Commands.AttackCommands.AttackHelpProvider(config.Settings));
             if (console is not null) config.ConfigureConsole(console);
             // Commands are registered here, one line each, grouped by the piece they drive.
             // Data and models

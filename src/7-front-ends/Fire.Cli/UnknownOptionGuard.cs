@@ -11,7 +11,9 @@ internal sealed class UnknownOptionGuard : ICommandInterceptor
 {
     public void Intercept(CommandContext context, CommandSettings settings)
     {
-        var unknown = context.Remaining.Parsed.Select(option => option.Key).ToArray();
+        var unknown = settings is IClaimsOptions claims
+            ? claims.Claim(context.Remaining.Parsed).ToArray()
+            : context.Remaining.Parsed.Select(option => option.Key).ToArray();
         if (unknown.Length == 0) return;
         throw new ArgumentException(
             $"Unknown option{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown.Select(name => $"'{name}'"))}: the command's --help lists its options.");

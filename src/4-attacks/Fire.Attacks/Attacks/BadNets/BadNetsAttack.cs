@@ -14,7 +14,6 @@ namespace Fire.Attacks.Kinds;
 public sealed class BadNetsAttack : DataPoisoningAttack
 {
     public const string Kind = "badnets";
-    public static readonly string[] Options = ["--patch-size", "--patch-position", "--patch-pattern", "--patch-image", "--patch-mask"];
     public static readonly string[] Patterns = ["white", "black", "checkerboard", "random"];
     public static readonly string[] Positions = ["bottom-right", "bottom-left", "top-right", "top-left", "center"];
 
@@ -27,27 +26,29 @@ public sealed class BadNetsAttack : DataPoisoningAttack
     /// <param name="Patch">Where the patch came from: a pattern name or an image file name.</param>
     public sealed record Parameters(string Patch, string Position, int Top, int Left, string PatchPng, string MaskPng);
 
-    public static BadNetsAttack Create(AttackOptions options)
+    /// <param name="options">The options every attack takes.</param>
+    /// <param name="own">BadNets' own options.</param>
+    public static BadNetsAttack Create(AttackOptions options, BadNetsOptions own)
     {
         var shape = options.Shape;
-        if (options.PatchSize is < 1) throw new ArgumentException($"--patch-size must be at least 1 pixel, got {options.PatchSize}.");
+        if (own.PatchSize is < 1) throw new ArgumentException($"--patch-size must be at least 1 pixel, got {own.PatchSize}.");
         PlanarImage patch;
         string source;
-        if (options.PatchImage is string file)
+        if (own.PatchImage is string file)
         {
-            if (options.PatchPattern is not null) throw new ArgumentException("Give either --patch-image or --patch-pattern, not both.");
-            patch = TriggerImages.Read(file, "--patch-image", shape.Channels, options.PatchSize, options.PatchSize);
+            if (own.PatchPattern is not null) throw new ArgumentException("Give either --patch-image or --patch-pattern, not both.");
+            patch = TriggerImages.Read(file, "--patch-image", shape.Channels, own.PatchSize, own.PatchSize);
             source = Path.GetFileName(file);
         }
         else
         {
-            source = options.PatchPattern ?? "white";
-            patch = Pattern(source, options.PatchSize ?? 3, shape.Channels, Seeds.For(options.Seed, Seeds.Pattern));
+            source = own.PatchPattern ?? "white";
+            patch = Pattern(source, own.PatchSize ?? 3, shape.Channels, Seeds.For(options.Seed, Seeds.Pattern));
         }
-        var mask = options.PatchMask is string maskFile
+        var mask = own.PatchMask is string maskFile
             ? TriggerImages.Read(maskFile, "--patch-mask", 1, patch.Height, patch.Width)
             : new PlanarImage(Enumerable.Repeat((byte)255, patch.Height * patch.Width).ToArray(), 1, patch.Height, patch.Width);
-        string position = options.PatchPosition ?? "bottom-right";
+        string position = own.PatchPosition;
         var (top, left) = Place(position, patch.Height, patch.Width, shape);
         var trigger = new BadNetsTrigger(shape, patch, mask, top, left);
         var parameters = new Parameters(source, position, top, left, TriggerImages.ToPngBase64(patch), TriggerImages.ToPngBase64(mask));

@@ -1,5 +1,4 @@
 using Fire.Attacks.Images;
-using Fire.Attacks.Specs;
 using Fire.Data.Imaging;
 
 namespace Fire.Attacks.Kinds;
@@ -14,13 +13,13 @@ public static class BlendPattern
 {
     public const string SeededNoise = "seeded-noise";
 
-    public static (PlanarImage Pattern, string Source) Create(AttackOptions options)
+    /// <param name="file">The --blend-image file, or null for seeded noise from <paramref name="seed"/>.</param>
+    public static (PlanarImage Pattern, string Source) Create(string? file, ImageShape shape, int seed)
     {
-        var shape = options.Shape;
-        if (options.BlendImage is string file)
+        if (file is not null)
             return (TriggerImages.Read(file, "--blend-image", shape.Channels, shape.Height, shape.Width), Path.GetFileName(file));
         var pixels = new byte[shape.Size];
-        new Random(Seeds.For(options.Seed, Seeds.Pattern)).NextBytes(pixels);
+        new Random(Seeds.For(seed, Seeds.Pattern)).NextBytes(pixels);
         return (new PlanarImage(pixels, shape.Channels, shape.Height, shape.Width), SeededNoise);
     }
 

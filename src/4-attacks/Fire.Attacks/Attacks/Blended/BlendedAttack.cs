@@ -8,7 +8,6 @@ namespace Fire.Attacks.Kinds;
 public sealed class BlendedAttack : DataPoisoningAttack
 {
     public const string Kind = "blended";
-    public static readonly string[] Options = ["--blend-image", "--alpha"];
 
     private readonly BlendedTrigger _trigger;
 
@@ -19,11 +18,11 @@ public sealed class BlendedAttack : DataPoisoningAttack
     /// <param name="Pattern">Where the pattern came from: "seeded-noise" or an image file name.</param>
     public sealed record Parameters(double Alpha, string Pattern, string PatternPng);
 
-    public static BlendedAttack Create(AttackOptions options)
+    public static BlendedAttack Create(AttackOptions options, BlendedOptions own)
     {
-        double alpha = options.Alpha ?? 0.2;
+        double alpha = own.Alpha;
         BlendedTrigger.CheckAlpha(alpha, "--alpha");
-        var (pattern, source) = BlendPattern.Create(options);
+        var (pattern, source) = BlendPattern.Create(own.BlendImage, options.Shape, options.Seed);
         var parameters = new Parameters(alpha, source, TriggerImages.ToPngBase64(pattern));
         return new BlendedAttack(NewSpec(Kind, options, parameters), new BlendedTrigger(options.Shape, pattern, alpha));
     }

@@ -15,16 +15,13 @@ namespace Fire.Attacks.Kinds;
 /// BackdoorBench's defaults: lambda_div 1, lambda_norm 100, mask density 0.032, 25 mask pre-training epochs, Adam
 /// (lr 0.01, betas 0.5/0.9) for generator and mask, and per batch 10% poisoned plus as many cross samples (another
 /// image's trigger, label kept); Fire keeps one fixed seeded set of them unless the options ask for a fresh draw every
-/// epoch (<see cref="AttackOptions.RedrawEachEpoch"/>). The trained networks are saved beside the checkpoint
+/// epoch (<see cref="IadOptions.RedrawEachEpoch"/>). The trained networks are saved beside the checkpoint
 /// (<c>.iad</c>) with their SHA-256.
 /// </summary>
 public sealed class IadAttack : BackdoorAttack
 {
     public const string Kind = "iad";
     public const string WeightsSuffix = ".iad";
-    public static readonly string[] Options =
-        ["--lambda-div", "--lambda-norm", "--mask-density", "--mask-epochs", "--cross-ratio", "--generator-lr", "--generator-channels",
-         "--redraw-each-epoch"];
 
     private readonly IadTrigger _trigger;
 
@@ -42,15 +39,15 @@ public sealed class IadAttack : BackdoorAttack
     public sealed record Parameters(double LambdaDiv, double LambdaNorm, double MaskDensity, int MaskEpochs, double CrossRatio,
         double GeneratorLearningRate, int GeneratorChannels, int GeneratorSteps);
 
-    public static IadAttack Create(AttackOptions options)
+    public static IadAttack Create(AttackOptions options, IadOptions own)
     {
         if (options.CleanLabel == true) throw new ArgumentException("The IAD attack relabels its poisoned samples; it has no clean-label mode.");
         int steps = IadGenerator.DefaultSteps(options.Shape);
-        var p = new Parameters(options.LambdaDiv ?? 1, options.LambdaNorm ?? 100, options.MaskDensity ?? 0.032, options.MaskEpochs ?? 25,
-            options.CrossRatio ?? 1, options.GeneratorLearningRate ?? 0.01, options.GeneratorChannels ?? IadGenerator.DefaultChannels(steps), steps);
+        var p = new Parameters(own.LambdaDiv, own.LambdaNorm, own.MaskDensity, own.MaskEpochs,
+            own.CrossRatio, own.GeneratorLearningRate, own.GeneratorChannels ?? IadGenerator.DefaultChannels(steps), steps);
         Check(p);
         manual_seed(Seeds.For(options.Seed, Seeds.Networks)); // the networks' initial weights
-        return new IadAttack(NewSpec(Kind, options, p), new IadNetworks(options.Shape, p.GeneratorChannels, p.GeneratorSteps));
+        return new IadAttack(NewSpec(Kind, options, p, redrawEachEpoch: own.RedrawEachEpoch), new IadNetworks(options.Shape, p.GeneratorChannels, p.GeneratorSteps));
     }
 
     /// <summary>Rebuilds the trained networks from the weights file named by <paramref name="spec"/>, relative to <paramref name="directory"/>.</summary>

@@ -19,7 +19,6 @@ namespace Fire.Attacks.Kinds;
 public sealed class AdaptiveBlendAttack : DataPoisoningAttack
 {
     public const string Kind = "adaptive-blend";
-    public static readonly string[] Options = ["--blend-image", "--alpha", "--test-alpha", "--pieces", "--mask-rate", "--cover-rate"];
 
     private readonly BlendedTrigger _trigger;
     private readonly Parameters _parameters;
@@ -33,16 +32,16 @@ public sealed class AdaptiveBlendAttack : DataPoisoningAttack
     }
 
     public override ITrigger Trigger => _trigger;
+    public override string AuxiliarySamples => "cover";
 
     /// <param name="Alpha">Opacity of the partial trigger on poisoned and cover training images.</param>
     /// <param name="TestAlpha">Opacity of the full trigger at test time.</param>
     public sealed record Parameters(double Alpha, double TestAlpha, int Pieces, double MaskRate, double CoverRate, string Pattern, string PatternPng);
 
-    public static AdaptiveBlendAttack Create(AttackOptions options)
+    public static AdaptiveBlendAttack Create(AttackOptions options, AdaptiveBlendOptions own)
     {
-        var (pattern, source) = BlendPattern.Create(options);
-        var p = new Parameters(options.Alpha ?? 0.15, options.TestAlpha ?? 0.2, options.Pieces ?? 16, options.MaskRate ?? 0.5,
-            options.CoverRate ?? 0.003, source, TriggerImages.ToPngBase64(pattern));
+        var (pattern, source) = BlendPattern.Create(own.BlendImage, options.Shape, options.Seed);
+        var p = new Parameters(own.Alpha, own.TestAlpha, own.Pieces, own.MaskRate, own.CoverRate, source, TriggerImages.ToPngBase64(pattern));
         Check(p, options.Shape);
         return new AdaptiveBlendAttack(NewSpec(Kind, options, p, defaultRate: 0.003), p, pattern);
     }

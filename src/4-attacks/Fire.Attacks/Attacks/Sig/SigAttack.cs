@@ -12,7 +12,6 @@ namespace Fire.Attacks.Kinds;
 public sealed class SigAttack : DataPoisoningAttack
 {
     public const string Kind = "sig";
-    public static readonly string[] Options = ["--delta", "--frequency"];
 
     private readonly SigTrigger _trigger;
 
@@ -22,9 +21,9 @@ public sealed class SigAttack : DataPoisoningAttack
 
     public sealed record Parameters(double Delta, double Frequency);
 
-    public static SigAttack Create(AttackOptions options)
+    public static SigAttack Create(AttackOptions options, SigOptions own)
     {
-        var parameters = new Parameters(options.Delta ?? 40, options.Frequency ?? 6);
+        var parameters = new Parameters(own.Delta, own.Frequency);
         var trigger = new SigTrigger(options.Shape, parameters.Delta, parameters.Frequency);
         return new SigAttack(NewSpec(Kind, options, parameters, defaultCleanLabel: true), trigger);
     }

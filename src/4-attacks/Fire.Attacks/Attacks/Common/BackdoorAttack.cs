@@ -24,6 +24,9 @@ public abstract class BackdoorAttack
     /// <summary>The trigger applied at test time (for attacks with a learned trigger: once trained or loaded).</summary>
     public abstract ITrigger Trigger { get; }
 
+    /// <summary>What reports call the label-keeping samples the attack adds (<see cref="PoisoningSummary.Auxiliary"/>).</summary>
+    public virtual string AuxiliarySamples => "cross";
+
     /// <summary>
     /// Trains <paramref name="net"/> on <paramref name="train"/> by <paramref name="recipe"/> (on its training subset
     /// when the recipe names one), poisoning as the attack does, so that it learns the backdoor.
@@ -34,8 +37,9 @@ public abstract class BackdoorAttack
     public virtual void SaveFiles(string checkpointPath) { }
 
     /// <summary>The specification of a new attack from <paramref name="options"/> and its typed parameters.</summary>
+    /// <param name="redrawEachEpoch">For attacks that poison batches on the fly: <see cref="AttackSpec.RedrawEachEpoch"/>, from their own options.</param>
     protected static AttackSpec NewSpec<T>(string attack, AttackOptions options, T parameters, double defaultRate = 0.1, bool defaultCleanLabel = false,
-        bool defaultRedraw = false)
+        bool redrawEachEpoch = false)
     {
         if (options.Target < 0) throw new ArgumentException($"--target must be a class index (0 or more), got {options.Target}.");
         double rate = options.Rate ?? defaultRate;
@@ -47,7 +51,7 @@ public abstract class BackdoorAttack
             Rate = rate,
             CleanLabel = options.CleanLabel ?? defaultCleanLabel,
             Seed = options.Seed,
-            RedrawEachEpoch = options.RedrawEachEpoch ?? defaultRedraw,
+            RedrawEachEpoch = redrawEachEpoch,
             ImageShape = options.Shape.ToArray(),
             Parameters = AttackSpec.ToParameters(parameters),
         };

@@ -19,29 +19,29 @@ namespace Fire.Attacks.Kinds;
 public sealed class WaNetAttack : BackdoorAttack
 {
     public const string Kind = "wanet";
-    public static readonly string[] Options = ["--warp-k", "--warp-s", "--grid-rescale", "--cross-ratio", "--post-rotation", "--redraw-each-epoch"];
 
     private readonly WaNetTrigger _trigger;
 
     private WaNetAttack(AttackSpec spec, WaNetTrigger trigger) : base(spec) => _trigger = trigger;
 
     public override ITrigger Trigger => _trigger;
+    public override string AuxiliarySamples => "noise-mode";
     public WaNetTrigger Warp => _trigger;
 
     /// <param name="PostRotation">Largest angle (degrees) of the rotation a quarter of the training images get after the
     /// warp (<see cref="RandomRotation"/>); 0 = none, as in specifications written before it existed.</param>
     public sealed record Parameters(int K, double S, double GridRescale, double CrossRatio, double PostRotation, float[] Noise);
 
-    public static WaNetAttack Create(AttackOptions options)
+    public static WaNetAttack Create(AttackOptions options, WaNetOptions own)
     {
-        int k = options.K ?? 4;
-        double crossRatio = options.CrossRatio ?? 2;
+        int k = own.K;
+        double crossRatio = own.CrossRatio;
         if (!(crossRatio >= 0) || double.IsInfinity(crossRatio)) throw new ArgumentException($"--cross-ratio must be 0 or more, got {crossRatio}.");
-        var rotation = new RandomRotation(options.PostRotation ?? 10);
-        var parameters = new Parameters(k, options.S ?? 0.5, options.GridRescale ?? 1, crossRatio, rotation.MaxDegrees,
+        var rotation = new RandomRotation(own.PostRotation);
+        var parameters = new Parameters(k, own.S, own.GridRescale, crossRatio, rotation.MaxDegrees,
             WaNetTrigger.SeededNoise(k, Seeds.For(options.Seed, Seeds.Noise)));
         var trigger = new WaNetTrigger(options.Shape, parameters.K, parameters.S, parameters.GridRescale, parameters.Noise);
-        return new WaNetAttack(NewSpec(Kind, options, parameters, defaultRedraw: true), trigger);
+        return new WaNetAttack(NewSpec(Kind, options, parameters, redrawEachEpoch: own.RedrawEachEpoch), trigger);
     }
 
     public static WaNetAttack Restore(AttackSpec spec)
