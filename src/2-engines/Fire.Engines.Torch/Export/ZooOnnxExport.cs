@@ -130,7 +130,7 @@ public static class ZooOnnxExport
             var inputs = new List<string> { x, Weights($"{path}/weight", conv.weight!) };
             if (conv.bias is not null) inputs.Add(Weights($"{path}/bias", conv.bias));
             return builder.Node("Conv", path, inputs, attributes: [OnnxGraphBuilder.Ints("kernel_shape", conv.kernel_size), OnnxGraphBuilder.Ints("strides", conv.stride),
-                OnnxGraphBuilder.Ints("pads", Pads(conv.padding)), OnnxGraphBuilder.Ints("dilations", conv.dilation), OnnxGraphBuilder.Int("group", conv.groups)]);
+                OnnxGraphBuilder.Ints("pads", Pads(conv.padding ?? [0, 0])), OnnxGraphBuilder.Ints("dilations", conv.dilation), OnnxGraphBuilder.Int("group", conv.groups)]);
         }
 
         private string BatchNorm(BatchNorm norm, string x, string path) =>
