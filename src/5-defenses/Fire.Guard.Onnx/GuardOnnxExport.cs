@@ -8,9 +8,12 @@ namespace Fire.Guard.Onnx;
 /// wherever ONNX runs, without Fire. At each repaired layer the producing node's output is renamed and the repair
 /// reads it and writes the original name, so every consumer (and a graph output of that name) gets the repaired
 /// tensor, and the graph keeps its input and output names. Per row h (flattened to D values, unit direction u):
-/// score s = h·u - &lt;mu, u&gt; (MatMul, Sub); translate h - alpha·beta; projection h - alpha·max(0, s - m)·u (Relu);
-/// gated modes keep h where not (s &gt; tau) (Greater, Where): the arithmetic of <see cref="LayerRepair.Repair"/>.
-/// Direction, alpha, the clean mean score m, &lt;mu, u&gt; and tau are initializers named fire/LAYER/....
+/// score s = h·u - &lt;mu, u&gt; (MatMul, Sub); translate h - alpha·beta; projection h - max(0, s - m)·(alpha·u) (Relu);
+/// gated modes repair only where s &gt; tau (Greater, then Where or Cast on the per-row coefficient): the arithmetic of
+/// <see cref="LayerRepair.Repair"/>. Every other mode ends in one Gemm, h - c·v for a per-row coefficient c (N x 1) and a row
+/// v (1 x D) (a plain Sub for ungated translation), so the only pass over the whole activation is that Gemm (and the
+/// MatMul that scores it); a row with c = 0 comes out unchanged, bit for bit. Direction, alpha, the clean mean score m, &lt;mu, u&gt; and tau are
+/// initializers named fire/LAYER/...; products of initializers (alpha·beta) are left to the runtime's constant folding.
 /// </summary>
 public static class GuardOnnxExport
 {
@@ -42,7 +45,10 @@ public static class GuardOnnxExport
         string raw = builder.UniqueName($"{prefix}/unrepaired");
         graph.Node[location.NodeIndex].Output[location.OutputIndex] = raw;
 
-        string shape = builder.Node("Shape", $"{prefix}/shape", [raw]);
+        // The shape to restore: a constant where the graph declares the sample shape, else read at run time.
+        string shape = location.SampleShape is { } known
+            ? builder.Int64s($"{prefix}/shape", [-1, .. known], known.Length + 1)
+            : builder.Node("Shape", $"{prefix}/shape", [raw]);
         string flat = builder.Node("Flatten", $"{prefix}/flatten", [raw], attributes: OnnxGraphBuilder.Int("axis", 1));
         string alpha = builder.Scalar($"{prefix}/alpha", repair.Alpha);
         bool gated = RepairModes.IsGated(repair.Mode);
@@ -54,28 +60,29 @@ public static class GuardOnnxExport
             string dot = builder.Node("MatMul", $"{prefix}/dot", [flat, unit]);
             score = builder.Node("Sub", $"{prefix}/score", [dot, builder.Scalar($"{prefix}/clean_mean_score", repair.Direction.CleanMeanScore)]);
         }
+        string? gate = gated ? builder.Node("Greater", $"{prefix}/gate", [score!, builder.Scalar($"{prefix}/threshold", repair.CleanScores.Threshold)]) : null;
 
+        // Per row: h - c·v, with a coefficient c (N x 1) and a row v (1 x D); translate without a gate subtracts v from every row.
         string repaired;
         if (translate)
         {
-            string beta = builder.Floats($"{prefix}/beta", repair.Direction.Beta, 1, dimension);
-            string shift = builder.Node("Mul", $"{prefix}/shift", [alpha, beta]);
-            repaired = builder.Node("Sub", $"{prefix}/translate", [flat, shift]);
+            string row = builder.Node("Mul", $"{prefix}/shift", [alpha, builder.Floats($"{prefix}/beta", repair.Direction.Beta, 1, dimension)]);
+            repaired = gated
+                ? Subtract(builder, prefix, builder.Node("Cast", $"{prefix}/gate_as_float", [gate!], attributes: OnnxGraphBuilder.Int("to", (long)TensorProto.Types.DataType.Float)), row, flat)
+                : builder.Node("Sub", $"{prefix}/repair", [flat, row]);
         }
         else
         {
             string excess = builder.Node("Sub", $"{prefix}/excess", [score!, builder.Scalar($"{prefix}/clean_score_mean", repair.CleanScores.Mean)]);
-            string positive = builder.Node("Relu", $"{prefix}/excess_above_clean", [excess]);
-            string coefficient = builder.Node("Mul", $"{prefix}/coefficient", [positive, alpha]);
-            string unitRow = builder.Node("Transpose", $"{prefix}/unit_row", [unit!]);
-            string shift = builder.Node("Mul", $"{prefix}/shift", [coefficient, unitRow]);
-            repaired = builder.Node("Sub", $"{prefix}/project", [flat, shift]);
-        }
-        if (gated)
-        {
-            string gate = builder.Node("Greater", $"{prefix}/gate", [score!, builder.Scalar($"{prefix}/threshold", repair.CleanScores.Threshold)]);
-            repaired = builder.Node("Where", $"{prefix}/gated", [gate, repaired, flat]);
+            string coefficient = builder.Node("Relu", $"{prefix}/excess_above_clean", [excess]);
+            if (gated) coefficient = builder.Node("Where", $"{prefix}/gated", [gate!, coefficient, builder.Scalar($"{prefix}/zero", 0f)]);
+            string row = builder.Node("Mul", $"{prefix}/step", [alpha, builder.Node("Transpose", $"{prefix}/unit_row", [unit!])]);
+            repaired = Subtract(builder, prefix, coefficient, row, flat);
         }
         builder.Node("Reshape", $"{prefix}/repaired", [repaired, shape], output: location.Tensor);
     }
+
+    /// <summary>h - c·v as one Gemm: -1 * (c x v) + 1 * h.</summary>
+    private static string Subtract(OnnxGraphBuilder builder, string prefix, string coefficient, string row, string flat) =>
+        builder.Node("Gemm", $"{prefix}/repair", [coefficient, row, flat], attributes: [OnnxGraphBuilder.Float("alpha", -1f), OnnxGraphBuilder.Float("beta", 1f)]);
 }

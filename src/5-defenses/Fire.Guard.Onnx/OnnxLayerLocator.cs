@@ -7,8 +7,11 @@ namespace Fire.Guard.Onnx;
 /// for a node without a name, by the tensor's own name. Also reads the tensor's per-sample size where the graph
 /// declares its shape (value_info or outputs), so a guard for another model is caught before anything runs.
 /// </summary>
-public sealed record OnnxLayerLocation(int NodeIndex, int OutputIndex, string Tensor, long? SampleSize)
+public sealed record OnnxLayerLocation(int NodeIndex, int OutputIndex, string Tensor, long[]? SampleShape)
 {
+    /// <summary>Values per sample, where the graph declares the sample shape.</summary>
+    public long? SampleSize => SampleShape?.Aggregate(1L, (a, d) => a * d);
+
     public static OnnxLayerLocation Find(GraphProto graph, string layer, string source)
     {
         var byName = Enumerable.Range(0, graph.Node.Count).Where(i => graph.Node[i].Name == layer).ToList();
@@ -26,15 +29,15 @@ public sealed record OnnxLayerLocation(int NodeIndex, int OutputIndex, string Te
         if (graph.Node[nodeIndex].Output.Count == 0 || string.IsNullOrEmpty(graph.Node[nodeIndex].Output[outputIndex]))
             throw new InvalidDataException($"'{source}': node '{layer}' produces no tensor to repair.");
         string tensor = graph.Node[nodeIndex].Output[outputIndex];
-        return new OnnxLayerLocation(nodeIndex, outputIndex, tensor, SampleSizeOf(graph, tensor));
+        return new OnnxLayerLocation(nodeIndex, outputIndex, tensor, SampleShapeOf(graph, tensor));
     }
 
-    /// <summary>The product of every dimension after the first, where the graph declares them all as numbers; else null.</summary>
-    private static long? SampleSizeOf(GraphProto graph, string tensor)
+    /// <summary>Every dimension after the first (the batch), where the graph declares them all as numbers; else null.</summary>
+    private static long[]? SampleShapeOf(GraphProto graph, string tensor)
     {
         var declared = graph.ValueInfo.Concat(graph.Output).FirstOrDefault(v => v.Name == tensor);
         var dims = declared?.Type?.TensorType?.Shape?.Dim;
         if (dims is null || dims.Count < 2 || dims.Skip(1).Any(d => !d.HasDimValue)) return null;
-        return dims.Skip(1).Aggregate(1L, (a, d) => a * d.DimValue);
+        return dims.Skip(1).Select(d => d.DimValue).ToArray();
     }
 }

@@ -17,7 +17,7 @@ public sealed class ExportOnnxSettings : ComputeSettings
     public string Checkpoint { get; set; } = "";
 
     [CommandOption("--out <FILE>")]
-    [Description("The ONNX file to write (input `input`: float32 NCHW pixels in [0, 1], dynamic batch; output `logits`).")]
+    [Description("The ONNX file to write (input `input`: float32 NCHW pixels in [[0, 1]], dynamic batch; output `logits`).")]
     public string? Out { get; set; }
 
     public override ValidationResult Validate() =>
