@@ -25,12 +25,13 @@ public sealed record TargetLikenessTest(int FlaggedCount, int TargetImageCount, 
     public const int Permutations = 1999;
 
     /// <summary>
-    /// Shuffles for a test over <paramref name="layers"/> layers: 1999, or more where the Bonferroni threshold Level / layers
-    /// would lie below the smallest p-value 1999 shuffles can give (1 / 2000), so that the test can still find a difference
-    /// (an ONNX graph has 20 and more candidate layers; with 1999 shuffles it could never reject and FIRE never repaired).
+    /// Shuffles for a test over <paramref name="layers"/> layers: 1999 while the smallest p-value they can give (1 / 2000)
+    /// reaches the Bonferroni threshold Level / layers (up to 20 layers at the default level: every zoo model), else enough
+    /// for half that threshold. An ONNX graph has 20 and more candidate layers: with 1999 shuffles the test could never
+    /// find a difference there, so FIRE took every flag for a false one and never repaired.
     /// </summary>
     public static int PermutationsFor(int layers, double level) =>
-        level <= 0 ? Permutations : (int)Math.Min(1_000_000, Math.Max(Permutations, Math.Ceiling(2 * layers / level)));
+        level <= 0 || 1.0 / (Permutations + 1) <= level / layers ? Permutations : (int)Math.Min(1_000_000, Math.Ceiling(2 * layers / level) - 1);
 
     /// <summary>The flagged samples look like plain images of the target at every layer: there is no trigger to repair.</summary>
     [JsonIgnore]
