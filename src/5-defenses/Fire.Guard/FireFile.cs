@@ -30,7 +30,8 @@ internal static class FireFile
             observed.Means.Select(m => Mean(m.Key, m.Value)).ToList(),
             new PlanDto(plan.EstimatedTarget, plan.ObservedCount, plan.Repairs.Select(Repair).ToList(), plan.Selection),
             includeSamples && clean is not null ? Samples(clean, observed) : null,
-            Bytes(ModelFingerprint.Of(guard.Model)), observed.MeansTarget);
+            Bytes(ModelFingerprint.Of(guard.Model)), observed.MeansTarget)
+            { ModelInput = guard.ModelInput };
         // Written beside the target and moved over it: a guard updated in place is never left half written.
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -105,7 +106,7 @@ internal static class FireFile
             return new RunningMean(values, dto.Count, spread);
         }
 
-        var guard = new FireGuard(model, file.Options);
+        var guard = new FireGuard(model, file.Options) { ModelInput = file.ModelInput };
         var cleanMeans = file.CleanMeans.ToDictionary(m => m.Layer, m => Mean(m, "clean mean"), StringComparer.Ordinal);
         var observed = new PoisonObservations(model.InputShape, file.Source);
         foreach (var m in file.ObservedMeans) observed.Means[m.Layer] = Mean(m, "observed mean");
@@ -163,7 +164,11 @@ internal static class FireFile
     }
 
     private sealed record FileDto(string Format, int Version, FireOptions Options, List<LayerDto> Layers, DirectionSource Source, int SelectedAt,
-        List<MeanDto> CleanMeans, List<MeanDto> ObservedMeans, PlanDto Plan, SamplesDto? Samples, byte[]? Fingerprint = null, int ObservedMeansTarget = -1);
+        List<MeanDto> CleanMeans, List<MeanDto> ObservedMeans, PlanDto Plan, SamplesDto? Samples, byte[]? Fingerprint = null, int ObservedMeansTarget = -1)
+    {
+        /// <summary>A model from outside Fire (GuardModelInput.ReadFrom reads it alone); absent for Fire's checkpoints.</summary>
+        public GuardModelInput? ModelInput { get; init; }
+    }
     private sealed record LayerDto(string Name, int[] Shape);
     /// <summary>SquaredDeviations (per-coordinate variance times n - 1) is null in files written before sparse directions.</summary>
     private sealed record MeanDto(string Layer, long Count, byte[] Mean, byte[]? SquaredDeviations = null);

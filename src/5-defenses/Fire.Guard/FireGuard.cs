@@ -37,6 +37,8 @@ public sealed class FireGuard : IRuntimeDefense
     public RepairPlan Plan => Volatile.Read(ref _plan);
     public int ObservedCount { get { lock (_update) return _observed.Count; } }
     public DirectionSource Source { get { lock (_update) return _observed.Source; } }
+    /// <summary>A model from outside Fire: its normalisation and class names, saved with the guard (null for Fire's checkpoints).</summary>
+    public GuardModelInput? ModelInput { get; set; }
 
     /// <summary>Sets the clean reference set (replacing any earlier one) and re-chooses the plan if samples were observed.</summary>
     public void FitClean(FloatBatch images, int[] labels)

@@ -24,6 +24,15 @@ public sealed record TargetLikenessTest(int FlaggedCount, int TargetImageCount, 
     public const int MaxSamples = 200;
     public const int Permutations = 1999;
 
+    /// <summary>
+    /// Shuffles for a test over <paramref name="layers"/> layers: 1999 while the smallest p-value they can give (1 / 2000)
+    /// reaches the Bonferroni threshold Level / layers (up to 20 layers at the default level: every zoo model), else enough
+    /// for half that threshold. An ONNX graph has 20 and more candidate layers: with 1999 shuffles the test could never
+    /// find a difference there, so FIRE took every flag for a false one and never repaired.
+    /// </summary>
+    public static int PermutationsFor(int layers, double level) =>
+        level <= 0 || 1.0 / (Permutations + 1) <= level / layers ? Permutations : (int)Math.Min(1_000_000, Math.Ceiling(2 * layers / level) - 1);
+
     /// <summary>The flagged samples look like plain images of the target at every layer: there is no trigger to repair.</summary>
     [JsonIgnore]
     public bool LooksLikeTarget => Level > 0 && Layers is { Count: > 0 } layers && layers.All(l => l.PValue > Level / layers.Count);
@@ -40,7 +49,8 @@ public sealed record TargetLikenessTest(int FlaggedCount, int TargetImageCount, 
         targetImages = AtMost(targetImages, random);
         var pooled = BatchOps.Concat([flagged, targetImages]);
         var pValues = layers.Select(layer => new LayerPValue(layer,
-            PValue(Gram(ModelRunner.Activations(model, pooled, layer, options.BatchSize)), flagged.Count, random))).ToList();
+            PValue(Gram(ModelRunner.Activations(model, pooled, layer, options.BatchSize)), flagged.Count, random,
+                PermutationsFor(layers.Count, options.TargetLikenessLevel)))).ToList();
         return new(flagged.Count, targetImages.Count, options.TargetLikenessLevel, pValues);
     }
 
@@ -56,18 +66,18 @@ public sealed record TargetLikenessTest(int FlaggedCount, int TargetImageCount, 
     /// Permutation p-value of the squared distance between the means of the first <paramref name="first"/> rows and the
     /// rest, from their centred Gram matrix: (1 + shuffles at least as far apart) / (1 + shuffles).
     /// </summary>
-    internal static double PValue(double[,] gram, int first, Random random)
+    internal static double PValue(double[,] gram, int first, Random random, int permutations = Permutations)
     {
         int n = gram.GetLength(0);
         var order = Enumerable.Range(0, n).ToArray();
         double observed = GroupSum(gram, order, first);
         int asFar = 0;
-        for (int p = 0; p < Permutations; p++)
+        for (int p = 0; p < permutations; p++)
         {
             random.Shuffle(order);
             if (GroupSum(gram, order, first) >= observed * (1 - 1e-9)) asFar++;
         }
-        return (1.0 + asFar) / (1.0 + Permutations);
+        return (1.0 + asFar) / (1.0 + permutations);
     }
 
     /// <summary>

@@ -1,23 +1,21 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Fire.Data;
-using Fire.Defenses.Baselines;
+using Fire.Evaluation.Models;
 using Fire.Guard;
-using Fire.Engines.Torch;
-using Fire.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Fire.Cli.Commands;
 
-public sealed class EvalSettings : ComputeSettings
+public sealed class EvalSettings : ModelInputSettings
 {
-    [CommandArgument(0, "<checkpoint>")]
-    [Description("Checkpoint to evaluate (model.pt or its sidecar model.pt.json).")]
+    [CommandArgument(0, "<model>")]
+    [Description("Model to evaluate: a checkpoint (model.pt or its sidecar model.pt.json) or an .onnx file (with --dataset, and --mean/--std as its graph needs).")]
     public string Checkpoint { get; set; } = "";
 
     [CommandOption("--dataset <NAME>")]
-    [Description(CheckpointDatasetDescription)]
+    [Description("Data set to evaluate on: required for an .onnx model (images resized to its input); for a checkpoint, instead of the one it records (a name, or a path; it must have the model's image shape and classes).")]
     public string? Dataset { get; set; }
 
     [CommandOption("--guard <FILE>")]
@@ -25,21 +23,26 @@ public sealed class EvalSettings : ComputeSettings
     public string? Guard { get; set; }
 }
 
-/// <summary><c>fire eval</c>: accuracy of a checkpoint on its data set's test split.</summary>
+/// <summary><c>fire eval</c>: accuracy of a model on its data set's test split (CA / ASR / PA for a backdoored checkpoint).</summary>
 public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var (net, info) = Fire.Training.Checkpoint.Load(settings.Checkpoint);
-        using var owned = net;
-        var split = settings.LoadCheckpointData(console, info, settings.Checkpoint, settings.Dataset);
-        console.MarkupLineInterpolated($"Evaluating [bold]{info.Architecture}[/] from {settings.Checkpoint} on {split.Test.Name} ({split.Test.Count:N0} images).");
+        using var model = settings.Guard is null ? settings.OpenModel(settings.Checkpoint) : ModelFiles.OpenForGuard(settings.Checkpoint, settings.Guard, settings.ModelInput());
+        var split = settings.LoadModelData(console, model, settings.Dataset);
+        console.MarkupLineInterpolated($"Evaluating [bold]{model.Description}[/] from {settings.Checkpoint} on {split.Test.Name} ({split.Test.Count:N0} images).");
 
         var clock = Stopwatch.StartNew();
-        var table = settings.Guard is null
-            ? Table(["value"], Evaluate(net, info, split, settings.Checkpoint).Select(row => (row.Metric, new[] { row.Value })))
-            : WithGuard(net, info, split, settings.Checkpoint, settings.Guard);
+        Table table;
+        if (settings.Guard is null)
+            table = Table(["value"], Rows(model, split, [images => ModelPredictions.Predict(model.Model, images)]));
+        else
+        {
+            using var guard = FireGuard.Load(settings.Guard, model.Model);
+            table = Table(["model", "with FIRE"], Rows(model, split, [images => ModelPredictions.Predict(model.Model, images), images => guard.Predict(images).Labels]))
+                .Caption(Markup.Escape($"FIRE: {guard.Plan}"));
+        }
         table.AddRow("time", $"{clock.Elapsed.TotalSeconds:F1} s");
         console.Write(table);
         return 0;
@@ -53,24 +56,14 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
     }
 
     /// <summary>
-    /// The model's figures with and without a saved guard, measured alike on the whole test split (each once: the
-    /// model's own column is the table <c>fire eval</c> prints without a guard).
+    /// One row per figure, one value per predictor, measured alike on the whole test split: clean accuracy, or for a
+    /// backdoored checkpoint its attack's figures.
     /// </summary>
-    private static Table WithGuard(LayeredNet net, CheckpointInfo info, DataSplit split, string checkpointPath, string guardPath)
-    {
-        using var model = new TorchLayeredModel(net);
-        using var guard = FireGuard.Load(guardPath, model);
-        var predictors = new Func<FloatBatch, int[]>[] { images => ModelPredictions.Predict(model, images), images => guard.Predict(images).Labels };
-        return Table(["model", "with FIRE"], GuardedRows(info, split, checkpointPath, predictors)).Caption(Markup.Escape($"FIRE: {guard.Plan}"));
-    }
-
-    /// <summary>One row per figure, one value per predictor: clean accuracy, or for a backdoored checkpoint its attack's figures.</summary>
-    private static List<(string Metric, string[] Values)> GuardedRows(CheckpointInfo info, DataSplit split, string checkpointPath, Func<FloatBatch, int[]>[] predictors)
+    private static List<(string Metric, string[] Values)> Rows(OpenedModel model, DataSplit split, Func<FloatBatch, int[]>[] predictors)
     {
         var clean = ImageBatches.From(split.Test);
-        if (info.Attack is null)
-            return [("clean test accuracy", predictors.Select(predict => $"{Evaluator.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())];
-        var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
+        if (model.Attack is not { } attack)
+            return [("clean test accuracy", predictors.Select(predict => $"{Fire.Training.Evaluator.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())];
         var poisoned = Fire.Attacks.Poisoning.PoisonedSets.PoisonedTestSet(split.Test, attack.Trigger, attack.Target);
         var triggered = ImageBatches.From(poisoned);
         var figures = predictors
@@ -78,18 +71,6 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
             .Select(metrics => AttackCommands.AttackDescriptions.MetricRows(metrics).ToArray())
             .ToArray();
         return figures[0].Select((row, i) => (row.Metric, figures.Select(column => column[i].Value).ToArray()))
-            .Prepend(("attack", [$"{attack.Name}, all-to-one to class {attack.Target}", ""])).ToList();
-    }
-
-    /// <summary>
-    /// The figures reported for a checkpoint. Backdoored checkpoints (<c>info.Attack != null</c>) are where
-    /// Fire.Attacks adds CA / ASR / PA, from the attack specification in the sidecar.
-    /// </summary>
-    public static IReadOnlyList<(string Metric, string Value)> Evaluate(LayeredNet net, CheckpointInfo info, DataSplit split, string checkpointPath)
-    {
-        if (info.Attack is null) return new[] { ("clean test accuracy", $"{Evaluator.Accuracy(net, split.Test):P2}") };
-        var attack = Fire.Attacks.BackdoorCheckpoint.LoadAttack(info, checkpointPath);
-        var metrics = Fire.Attacks.AttackMetrics.Measure(net, split.Test, attack.Trigger, attack.Target);
-        return AttackCommands.AttackDescriptions.MetricRows(metrics).Prepend(("attack", $"{attack.Name}, all-to-one to class {attack.Target}")).ToArray();
+            .Prepend(("attack", [$"{attack.Name}, all-to-one to class {attack.Target}", .. Enumerable.Repeat("", predictors.Length - 1)])).ToList();
     }
 }

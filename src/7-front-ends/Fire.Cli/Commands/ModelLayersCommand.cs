@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Fire.Data;
+using Fire.Engines.Onnx;
 using Fire.Engines.Torch;
+using Fire.Evaluation.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -9,7 +11,7 @@ namespace Fire.Cli.Commands;
 public sealed class ModelLayersSettings : DataSettings
 {
     [CommandArgument(0, "<model>")]
-    [Description("A checkpoint (model.pt or model.pt.json) or an architecture name.")]
+    [Description("A checkpoint (model.pt or model.pt.json), an .onnx file or an architecture name.")]
     public string Model { get; set; } = "";
 
     [CommandOption("--dataset <NAME>")]
@@ -35,6 +37,7 @@ public sealed class ModelLayersCommand(IAnsiConsole console) : Command<ModelLaye
 {
     public override int Execute(CommandContext context, ModelLayersSettings settings, CancellationToken cancellation)
     {
+        if (ModelFiles.IsOnnx(settings.Model)) return ListOnnx(settings);
         using var net = Build(settings, out string title);
         var parameters = net.LayerParameterCounts();
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title))
@@ -45,6 +48,25 @@ public sealed class ModelLayersCommand(IAnsiConsole console) : Command<ModelLaye
             table.AddRow($"{i}", layers[i].Name, string.Join("x", layers[i].ActivationShape), $"{layers[i].ActivationSize:N0}", $"{parameters[i].Parameters:N0}");
         table.AddRow("", "[bold]total[/]", $"input {string.Join("x", net.InputShape)}", "", $"[bold]{net.ParameterCount():N0}[/]");
         console.Write(table);
+        return 0;
+    }
+
+    /// <summary>An ONNX graph's layers: its cut tensors, named by their producing nodes, with their shapes.</summary>
+    private int ListOnnx(ModelLayersSettings settings)
+    {
+        if (settings.Dataset is not null || settings.Input is not null || settings.Classes is not null)
+            throw new ArgumentException("An .onnx model fixes its input shape and classes; leave out --dataset, --input and --classes.");
+        using var model = new OnnxLayeredModel(settings.Model);
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"{settings.Model}: ONNX graph, {model.ClassCount} classes, batch {(model.FixedBatch is { } b ? $"fixed at {b}" : "dynamic")}"))
+            .AddColumn("#", c => c.RightAligned()).AddColumn("layer (producing node)").AddColumn("tensor").AddColumn("activation (C x H x W)")
+            .AddColumn("values / sample", c => c.RightAligned());
+        var layers = model.DescribeLayers();
+        for (int i = 0; i < layers.Count; i++)
+            table.AddRow($"{i}", Markup.Escape(layers[i].Name), Markup.Escape(model.TensorOf(layers[i].Name)), string.Join("x", layers[i].ActivationShape), $"{layers[i].ActivationSize:N0}");
+        table.AddRow("", "[bold]input[/]", "", string.Join("x", model.InputShape), "");
+        console.Write(table);
+        console.MarkupLine("[grey]Layers are the graph's cut tensors: every path from the input to the output passes through each (a residual network is cut between its blocks only).[/]");
         return 0;
     }
 

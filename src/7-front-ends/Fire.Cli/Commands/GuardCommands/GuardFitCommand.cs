@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Fire.Cli.Commands.RepairCommands;
 using Fire.Guard;
+using Fire.Evaluation.Models;
 using Fire.Evaluation.Repair;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,8 +10,8 @@ namespace Fire.Cli.Commands.GuardCommands;
 
 public sealed class GuardFitSettings : FireOptionSettings
 {
-    [CommandOption("--model <CHECKPOINT>")]
-    [Description("The deployed classifier: any checkpoint from `fire train` or `fire attack` (model.pt or its sidecar).")]
+    [CommandOption("--model <MODEL>")]
+    [Description("The deployed classifier: any checkpoint from `fire train` or `fire attack` (model.pt or its sidecar), or an .onnx file (with --dataset, and --mean/--std/--classes as it needs; the guard records them).")]
     public string? Model { get; set; }
 
     [CommandOption("--flagged <PATH>")]
@@ -18,16 +19,16 @@ public sealed class GuardFitSettings : FireOptionSettings
     public string[] Flagged { get; set; } = [];
 
     [CommandOption("--dataset <NAME>")]
-    [Description("Data set the clean reference comes from, instead of the one the checkpoint records (a name or a path; it must have the model's image shape and classes).")]
+    [Description("Data set the clean reference comes from (required for an .onnx model; for a checkpoint, instead of the one it records): a name or a path, with the model's classes; images are resized to the model's input.")]
     public string? Dataset { get; set; }
 
     [CommandOption("--out <FILE>")]
-    [Description("The fitted guard (default: runs/guard-<checkpoint name>.json); `fire guard predict --guard` reads it.")]
+    [Description("The fitted guard (default: runs/guard-<model file name>.json); `fire guard predict --guard` reads it.")]
     public string? Out { get; set; }
 
     public override ValidationResult Validate()
     {
-        if (Model is null) return ValidationResult.Error("--model is required: the checkpoint to guard.");
+        if (Model is null) return ValidationResult.Error("--model is required: the model to guard (a checkpoint or an .onnx file).");
         if (Flagged.Length == 0) return ValidationResult.Error("--flagged is required: the images flagged as poisoned (files, folders or archives).");
         return base.Validate();
     }
@@ -43,13 +44,14 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
     public override int Execute(CommandContext context, GuardFitSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        using var deployed = GuardModel.Load(settings.Model!);
+        using var deployed = settings.OpenModel(settings.Model!);
         string outPath = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"guard-{Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!))}.json"));
-        using var guard = new FireGuard(deployed.Model, settings.FireOptions()); // checks layers and options before loading data
-        var (_, flagged) = CheckpointImages.Load(console, deployed.Info, settings.Flagged, "Flagged");
-        var split = settings.LoadCheckpointData(console, deployed.Info, settings.Model!, settings.Dataset);
+        // Checks layers and options before loading data; an ONNX model's normalisation and class names go into the guard file.
+        using var guard = new FireGuard(deployed.Model, settings.FireOptions()) { ModelInput = deployed.GuardInput };
+        var (_, flagged) = CheckpointImages.Load(console, deployed.InputShape, settings.Flagged, "Flagged");
+        var split = settings.LoadModelData(console, deployed, settings.Dataset);
         var (clean, labels) = DefenderSamples.DrawClean(split.Train, settings.Clean, settings.Seed);
-        console.MarkupLineInterpolated($"FIRE for [bold]{deployed.Info.Architecture}[/] from {settings.Model}: clean reference {clean.Count:N0} training images of {split.Name} (seed {settings.Seed}), {flagged.Count:N0} flagged images.");
+        console.MarkupLineInterpolated($"FIRE for [bold]{deployed.Description}[/] from {settings.Model}: clean reference {clean.Count:N0} training images of {split.Name} (seed {settings.Seed}), {flagged.Count:N0} flagged images.");
 
         guard.FitClean(clean, labels);
         var before = guard.Predict(flagged).Labels;
@@ -65,7 +67,7 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
     }
 
     /// <summary>What the repair does to the flagged images (in-sample) and, beside its held-out rate, to the clean target images.</summary>
-    private void ShowRepair(GuardModel deployed, RepairPlan plan, int[] before, int[] after)
+    private void ShowRepair(OpenedModel deployed, RepairPlan plan, int[] before, int[] after)
     {
         if (plan.IsEmpty) return;
         int target = plan.EstimatedTarget;
@@ -76,7 +78,7 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
     }
 
     /// <summary>How concentrated the flagged images' predictions are: a backdoor sends them to one class; clean images would follow the class shares.</summary>
-    private void ShowTarget(GuardModel deployed, int target, int[] predictions, int[] cleanLabels)
+    private void ShowTarget(OpenedModel deployed, int target, int[] predictions, int[] cleanLabels)
     {
         int hits = predictions.Count(l => l == target);
         double cleanShare = cleanLabels.Count(l => l == target) / (double)cleanLabels.Length;

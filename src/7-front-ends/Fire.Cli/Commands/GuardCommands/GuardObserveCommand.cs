@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Fire.Cli.Commands.RepairCommands;
+using Fire.Evaluation.Models;
 using Fire.Guard;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -36,9 +37,9 @@ public sealed class GuardObserveCommand(IAnsiConsole console) : Command<GuardObs
     public override int Execute(CommandContext context, GuardObserveSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        using var deployed = GuardModel.Load(settings.Model!);
+        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput());
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
-        var (_, flagged) = CheckpointImages.Load(console, deployed.Info, settings.Flagged, "Flagged");
+        var (_, flagged) = CheckpointImages.Load(console, deployed.InputShape, settings.Flagged, "Flagged");
         console.MarkupLineInterpolated($"Guard {settings.Guard}, k = {guard.ObservedCount}: [bold]{guard.Plan}[/]");
         guard.Observe(flagged);
         if (settings.Reselect) guard.Reselect();

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Fire.Defenses.Baselines;
+using Fire.Evaluation.Models;
 using Fire.Guard;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -34,9 +35,9 @@ public sealed class GuardPredictCommand(IAnsiConsole console) : Command<GuardPre
     public override int Execute(CommandContext context, GuardPredictSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        using var deployed = GuardModel.Load(settings.Model!);
+        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput());
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
-        var (files, images) = CheckpointImages.Load(console, deployed.Info, settings.Images, "Images");
+        var (files, images) = CheckpointImages.Load(console, deployed.InputShape, settings.Images, "Images");
         console.MarkupLineInterpolated($"Guard {settings.Guard}: [bold]{guard.Plan}[/]");
         var undefended = ModelPredictions.Predict(deployed.Model, images);
         var repaired = guard.Predict(images);
@@ -55,13 +56,13 @@ public sealed class GuardPredictCommand(IAnsiConsole console) : Command<GuardPre
         return 0;
     }
 
-    private void WriteCsv(string path, IReadOnlyList<Row> rows, GuardModel deployed)
+    private void WriteCsv(string path, IReadOnlyList<Row> rows, OpenedModel deployed)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         static string Quote(string text) => text.IndexOfAny([',', '"', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"")}\"";
-        File.WriteAllLines(full, rows.Select(r => string.Join(',', Quote(r.File), r.Undefended, Quote(deployed.Info.ClassNames[r.Undefended]),
-                r.Repaired, Quote(deployed.Info.ClassNames[r.Repaired]), r.Score?.ToString("R", CultureInfo.InvariantCulture) ?? ""))
+        File.WriteAllLines(full, rows.Select(r => string.Join(',', Quote(r.File), r.Undefended, Quote(deployed.ClassNames[r.Undefended]),
+                r.Repaired, Quote(deployed.ClassNames[r.Repaired]), r.Score?.ToString("R", CultureInfo.InvariantCulture) ?? ""))
             .Prepend("file,model_label,model_class,fire_label,fire_class,score"));
         console.MarkupLineInterpolated($"Wrote [bold]{full}[/]");
     }

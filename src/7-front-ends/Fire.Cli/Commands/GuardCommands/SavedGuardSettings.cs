@@ -5,10 +5,10 @@ using Spectre.Console.Cli;
 namespace Fire.Cli.Commands.GuardCommands;
 
 /// <summary>The options of commands that use a saved guard: the model and the guard file fitted for it.</summary>
-public class SavedGuardSettings : ComputeSettings
+public class SavedGuardSettings : ModelInputSettings
 {
-    [CommandOption("--model <CHECKPOINT>")]
-    [Description("The classifier the guard was fitted for (model.pt or its sidecar).")]
+    [CommandOption("--model <MODEL>")]
+    [Description("The classifier the guard was fitted for: a checkpoint (model.pt or its sidecar) or an .onnx file (its --mean, --std and --classes come from the guard unless given).")]
     public string? Model { get; set; }
 
     [CommandOption("--guard <FILE>")]
@@ -17,7 +17,7 @@ public class SavedGuardSettings : ComputeSettings
 
     public override ValidationResult Validate()
     {
-        if (Model is null) return ValidationResult.Error("--model is required: the checkpoint the guard was fitted for.");
+        if (Model is null) return ValidationResult.Error("--model is required: the model the guard was fitted for.");
         if (Guard is null) return ValidationResult.Error("--guard is required: a guard file from `fire guard fit`.");
         return base.Validate();
     }

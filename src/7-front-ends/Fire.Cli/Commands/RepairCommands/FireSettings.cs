@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Fire.Cli.Commands.RepairCommands;
 
 /// <summary>How FIRE chooses and fits its repair: the options of <c>fire guard fit</c> and of every command that evaluates FIRE.</summary>
-public class FireOptionSettings : ComputeSettings
+public class FireOptionSettings : ModelInputSettings
 {
     [CommandOption("--mode <MODES>")]
     [Description("Repair modes to choose from, comma-separated: translate, projection, gated, gated-projection (default: all).")]

@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Onnx;
+
+namespace Fire.Engines.Onnx;
+
+/// <summary>
+/// Any ONNX image classifier (one float32 NCHW input, one (N, classes) output, fixed or dynamic batch) as an
+/// <see cref="ILayeredModel"/>, run by ONNX Runtime. Its layers are the graph's cut tensors (<see cref="CutTensors"/>),
+/// named by their producing nodes. Taps are extra graph outputs; a replacement splits the graph at the edited layer into
+/// a piece that ends there and a piece that starts there (the edit happens in place in ONNX Runtime's output buffer,
+/// which is then fed to the next piece). Each piece's session is built on first use and reused.
+/// <para>Takes images in [0, 1]: an <see cref="InputNormalization"/>, when given, is applied before the graph, for
+/// graphs that expect normalised input. Thread-safe: any number of calls may run at once (sessions run concurrently).</para>
+/// </summary>
+public sealed class OnnxLayeredModel : ILayeredModel
+{
+    private const int GraphInput = -1;
+    private readonly OnnxGraph _graph;
+    private readonly CutTensor[] _cuts;
+    private readonly LayerInfo[] _layers;
+    private readonly Dictionary<string, int> _index;
+    private readonly SessionOptions _options;
+    private readonly ConcurrentDictionary<(int From, int To), Lazy<InferenceSession>> _pieces = new();
+
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="normalization">Applied to [0, 1] pixels before the graph (null: the graph takes [0, 1] pixels).</param>
+    /// <param name="threads">ONNX Runtime's intra-op threads per call (0: its default, one per physical core).</param>
+    public OnnxLayeredModel(string path, InputNormalization? normalization = null, int threads = 0)
+    {
+        _graph = OnnxGraph.Read(path);
+        normalization?.Check(_graph.InputShape[0], $"The normalisation for '{path}'");
+        Normalization = normalization;
+        _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Math.Max(0, threads) };
+        try
+        {
+            (_cuts, _layers) = Probe(CutTensors.Find(_graph.Graph, _graph.Input.Name, _graph.Output.Name));
+        }
+        catch
+        {
+            _options.Dispose();
+            throw;
+        }
+        _index = _layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+    }
+
+    public string Path => _graph.Path;
+    public InputNormalization? Normalization { get; }
+    /// <summary>The batch size the graph was exported for, when not dynamic: calls are then run in batches of it.</summary>
+    public int? FixedBatch => _graph.FixedBatch;
+    public int[] InputShape => (int[])_graph.InputShape.Clone();
+    public int ClassCount => _layers[^1].ActivationShape[0];
+    public IReadOnlyList<string> LayerNames => _layers.Select(l => l.Name).ToList();
+    public IReadOnlyList<LayerInfo> DescribeLayers() => _layers;
+    /// <summary>The graph tensor each layer names (for tools that edit the graph).</summary>
+    public string TensorOf(string layer) => _cuts[LayerIndex(layer)].Tensor;
+
+    public FloatBatch Forward(FloatBatch input, LayerAccess? access = null)
+    {
+        var editors = new SortedDictionary<int, ActivationEditor>();
+        var taps = new HashSet<int>();
+        if (access is not null)
+        {
+            foreach (var (layer, editor) in access.Editors) editors[LayerIndex(layer)] = editor;
+            foreach (var layer in access.Taps) taps.Add(LayerIndex(layer));
+        }
+        var captured = taps.ToDictionary(t => t, _ => new List<FloatBatch>());
+        var logits = Batched(Pixels(input), input.Count, (values, count) =>
+        {
+            int from = GraphInput;
+            IDisposable? held = null;
+            OrtValue current = OrtValue.CreateTensorValueFromMemory(values, [count, .. _graph.InputShape]);
+            try
+            {
+                foreach (int stop in editors.Keys.Append(_layers.Length - 1).Distinct())
+                {
+                    var wanted = taps.Where(t => t > from && t < stop).Prepend(stop).ToArray();
+                    var results = Run(from, stop, current, wanted);
+                    current.Dispose();
+                    held?.Dispose();
+                    held = results;
+                    current = results[0];
+                    for (int i = 1; i < wanted.Length; i++) captured[wanted[i]].Add(ToBatch(results[i]));
+                    if (editors.TryGetValue(stop, out var editor))
+                        editor(new ActivationSpan(current.GetTensorMutableDataAsSpan<float>(), Shape(current)));
+                    if (taps.Contains(stop)) captured[stop].Add(ToBatch(current));
+                    from = stop;
+                }
+                return ToBatch(current);
+            }
+            finally
+            {
+                if (held is null) current.Dispose();
+                held?.Dispose();
+            }
+        });
+        foreach (var (layer, parts) in captured) access!.Capture(_layers[layer].Name, Concatenate(parts, input.Count));
+        return logits;
+    }
+
+    public FloatBatch Head(FloatBatch input, string layer)
+    {
+        int index = LayerIndex(layer);
+        return Batched(Pixels(input), input.Count, (values, count) => RunOnce(GraphInput, index, values, [count, .. _graph.InputShape]));
+    }
+
+    public FloatBatch Tail(FloatBatch activation, string layer)
+    {
+        int index = LayerIndex(layer);
+        var shape = _layers[index].ActivationShape;
+        if (!activation.SampleShape.SequenceEqual(shape))
+            throw new ArgumentException($"Layer '{layer}' of '{Path}' has activations of shape [{string.Join(", ", shape)}]; got [{string.Join(", ", activation.SampleShape)}].");
+        if (index == _layers.Length - 1) return activation.Clone();
+        return Batched(activation.Data, activation.Count, (values, count) => RunOnce(index, _layers.Length - 1, values, [count, .. shape]));
+    }
+
+    private FloatBatch RunOnce(int from, int to, float[] values, long[] shape)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(values, shape);
+        using var results = Run(from, to, input, [to]);
+        return ToBatch(results[0]);
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(int from, int to, OrtValue input, int[] outputs)
+    {
+        var session = _pieces.GetOrAdd((from, to), key => new Lazy<InferenceSession>(() => Build(key.From, key.To))).Value;
+        using var options = new RunOptions();
+        return session.Run(options, [InputName(from)], [input], outputs.Select(o => _cuts[o].Tensor).ToArray());
+    }
+
+    /// <summary>The session of the piece from <paramref name="from"/> (a layer index or the graph input) to layer <paramref name="to"/>, returning every layer in between too.</summary>
+    private InferenceSession Build(int from, int to)
+    {
+        var input = from == GraphInput ? _graph.Input : Subgraphs.FloatTensor(_cuts[from].Tensor, _layers[from].ActivationShape, _graph.FixedBatch);
+        var outputs = Enumerable.Range(from + 1, to - from).Select(i => i == _layers.Length - 1 && to == i
+            ? _graph.Output : Subgraphs.FloatTensor(_cuts[i].Tensor, _layers[i].ActivationShape, _graph.FixedBatch)).ToList();
+        return new InferenceSession(Subgraphs.Cut(_graph, input, outputs).ToByteArray(), _options);
+    }
+
+    /// <summary>
+    /// Runs the whole graph once, every candidate cut as an output, on a batch of zeros: keeps the float32 ones whose
+    /// first dimension is the batch (the layers) and learns their shapes.
+    /// </summary>
+    private (CutTensor[], LayerInfo[]) Probe(IReadOnlyList<CutTensor> candidates)
+    {
+        int batch = _graph.FixedBatch ?? 2;
+        var outputs = candidates.Select(c => c.Tensor == _graph.Output.Name ? _graph.Output : Untyped(c.Tensor)).ToList();
+        byte[] bytes = Subgraphs.Cut(_graph, _graph.Input, outputs).ToByteArray();
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(bytes, _options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"'{Path}': ONNX Runtime cannot load the model: {e.Message}");
+        }
+        using (session)
+        {
+            var zeros = new float[batch * _graph.InputShape.Aggregate(1, (a, d) => a * d)];
+            using var input = OrtValue.CreateTensorValueFromMemory(zeros, [batch, .. _graph.InputShape]);
+            using var options = new RunOptions();
+            using var results = session.Run(options, [_graph.Input.Name], [input], candidates.Select(c => c.Tensor).ToArray());
+            var kept = new List<(CutTensor, LayerInfo)>();
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                var info = results[i].GetTensorTypeAndShape();
+                if (info.ElementDataType != TensorElementType.Float || info.Shape.Length == 0 || info.Shape[0] != batch) continue;
+                kept.Add((candidates[i], new LayerInfo(candidates[i].Name, info.Shape.Skip(1).Select(d => (int)d).ToArray())));
+            }
+            if (kept.Count == 0 || kept[^1].Item1.Tensor != _graph.Output.Name)
+                throw new InvalidDataException($"'{Path}': the output '{_graph.Output.Name}' is not float32 logits of shape (batch, classes) for a batch of {batch}.");
+            if (kept[^1].Item2.ActivationShape.Length != 1)
+                throw new InvalidDataException($"'{Path}': the output '{_graph.Output.Name}' has shape [{string.Join(", ", kept[^1].Item2.ActivationShape)}] per image; Fire takes classifiers with one logit per class.");
+            return (kept.Select(k => k.Item1).ToArray(), kept.Select(k => k.Item2).ToArray());
+        }
+    }
+
+    /// <summary>An output declared without a type: ONNX Runtime infers it, so non-float cuts can be told apart by the probe.</summary>
+    private static ValueInfoProto Untyped(string tensor) => new() { Name = tensor };
+
+    private string InputName(int from) => from == GraphInput ? _graph.Input.Name : _cuts[from].Tensor;
+
+    private int LayerIndex(string layer) => _index.TryGetValue(layer, out int index) ? index
+        : throw new ArgumentException($"'{layer}' is not a layer of '{Path}'. Its layers: {string.Join(", ", _layers.Select(l => l.Name))} (`fire model layers {Path}` lists them with shapes).");
+
+    /// <summary>Checked [0, 1] pixels in the graph's shape, normalised when the graph expects it.</summary>
+    private float[] Pixels(FloatBatch input)
+    {
+        if (!input.SampleShape.SequenceEqual(_graph.InputShape))
+            throw new ArgumentException($"'{Path}' takes images of shape [{string.Join(", ", _graph.InputShape)}] (C, H, W); got [{string.Join(", ", input.SampleShape)}]. Resize the images to the model's size.");
+        PixelRange.Check(input);
+        return Normalization?.Apply(input) ?? input.Data;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> on the whole batch, or, for a graph with a fixed batch size, on batches of that size
+    /// (the last one padded with zeros, its padding dropped from the result).
+    /// </summary>
+    private FloatBatch Batched(float[] values, int count, Func<float[], int, FloatBatch> run)
+    {
+        if (_graph.FixedBatch is not { } fixedBatch || fixedBatch == count) return run(values, count);
+        int sample = count == 0 ? 0 : values.Length / count;
+        var parts = new List<FloatBatch>();
+        for (int start = 0; start < count; start += fixedBatch)
+        {
+            var chunk = new float[fixedBatch * sample];
+            int n = Math.Min(fixedBatch, count - start);
+            Array.Copy(values, start * sample, chunk, 0, n * sample);
+            var result = run(chunk, fixedBatch);
+            parts.Add(new FloatBatch(result.Data[..(n * result.SampleSize)], [n, .. result.SampleShape]));
+        }
+        return Concatenate(parts, count);
+    }
+
+    private static FloatBatch Concatenate(List<FloatBatch> parts, int count)
+    {
+        if (parts.Count == 1) return parts[0];
+        var data = new float[parts.Sum(p => p.Data.Length)];
+        int offset = 0;
+        foreach (var part in parts)
+        {
+            part.Data.CopyTo(data, offset);
+            offset += part.Data.Length;
+        }
+        return new FloatBatch(data, [count, .. parts[0].SampleShape]);
+    }
+
+    private static int[] Shape(OrtValue value) => value.GetTensorTypeAndShape().Shape.Select(d => (int)d).ToArray();
+
+    private static FloatBatch ToBatch(OrtValue value) => new(value.GetTensorDataAsSpan<float>().ToArray(), Shape(value));
+
+    public void Dispose()
+    {
+        foreach (var piece in _pieces.Values)
+            if (piece.IsValueCreated) piece.Value.Dispose();
+        _pieces.Clear();
+        _options.Dispose();
+    }
+}

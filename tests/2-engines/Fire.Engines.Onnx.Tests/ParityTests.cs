@@ -1,0 +1,109 @@
+namespace Fire.Engines.Onnx.Tests;
+
+/// <summary>The engine against PyTorch's own logits, and its pieces against the whole graph.</summary>
+public class ParityTests
+{
+    [Theory]
+    [InlineData(Fixtures.PreAct)]
+    [InlineData(Fixtures.ResNet20)]
+    public void Logits_match_PyTorch_within_1e4(string fixture)
+    {
+        using var model = Fixtures.Open(fixture);
+        var (inputs, expected) = Fixtures.InputsAndLogits(fixture);
+        var logits = model.Forward(inputs);
+        Assert.Equal([expected.Length, expected[0].Length], logits.Shape);
+        Assert.True(Fixtures.MaxDifference(logits.Data, expected.SelectMany(r => r).ToArray()) <= 1e-4f);
+    }
+
+    [Theory]
+    [InlineData(Fixtures.SmallCnn)]
+    [InlineData(Fixtures.ResNet20)]
+    [InlineData(Fixtures.PreAct)]
+    public void Tail_of_head_equals_the_forward_pass_at_every_layer(string fixture)
+    {
+        using var model = Fixtures.Open(fixture);
+        var images = Fixtures.Images(5, model.InputShape, seed: 7);
+        var logits = model.Forward(images);
+        foreach (var layer in model.LayerNames)
+        {
+            var activation = model.Head(images, layer);
+            Assert.True(Fixtures.MaxDifference(model.Tail(activation, layer).Data, logits.Data) <= 1e-5f, $"{fixture} at {layer}");
+        }
+    }
+
+    [Theory]
+    [InlineData(Fixtures.SmallCnn)]
+    [InlineData(Fixtures.ResNet20)]
+    public void Taps_capture_what_the_head_computes(string fixture)
+    {
+        using var model = Fixtures.Open(fixture);
+        var images = Fixtures.Images(3, model.InputShape, seed: 3);
+        var access = new LayerAccess().Tap([.. model.LayerNames]);
+        var logits = model.Forward(images, access);
+        Assert.Equal(model.LayerNames.Count, access.Captured.Count);
+        foreach (var layer in model.LayerNames)
+            Assert.Equal(model.Head(images, layer).Data, access.Captured[layer].Data);
+        Assert.Equal(logits.Data, access.Captured[model.LayerNames[^1]].Data);
+    }
+
+    [Fact]
+    public void An_edit_runs_the_rest_of_the_graph_on_the_edited_activation()
+    {
+        using var model = Fixtures.Open(Fixtures.ResNet20);
+        var images = Fixtures.Images(4, model.InputShape, seed: 5);
+        string first = model.LayerNames[3], second = model.LayerNames[^3];
+        static void Halve(ActivationSpan a) { foreach (ref float v in a.Values) v *= 0.5f; }
+        static void Shift(ActivationSpan a) { for (int i = 0; i < a.Values.Length; i++) a.Values[i] += i % 7 * 0.01f; }
+
+        var access = new LayerAccess().Edit(first, Halve).Edit(second, Shift).Tap(first, second);
+        var edited = model.Forward(images, access);
+
+        var expectedFirst = model.Head(images, first);
+        Halve(expectedFirst.AsSpan());
+        Assert.True(Fixtures.MaxDifference(access.Captured[first].Data, expectedFirst.Data) <= 1e-6f);
+        // The second layer sees the first edit: its activation is the tail of the edited first one, up to the second.
+        var afterFirst = model.Forward(images, new LayerAccess().Edit(first, Halve).Tap(second));
+        var expectedSecond = afterFirst;
+        var secondActivation = access.Captured[second];
+        var unshifted = new LayerAccess().Edit(first, Halve).Tap(second);
+        model.Forward(images, unshifted);
+        var shifted = unshifted.Captured[second].Clone();
+        Shift(shifted.AsSpan());
+        Assert.True(Fixtures.MaxDifference(secondActivation.Data, shifted.Data) <= 1e-6f);
+        Assert.True(Fixtures.MaxDifference(edited.Data, model.Tail(shifted, second).Data) <= 1e-5f);
+        Assert.True(Fixtures.MaxDifference(edited.Data, expectedSecond.Data) > 1e-3f, "the second edit must change the logits");
+    }
+
+    [Fact]
+    public void Residual_networks_are_cut_only_between_blocks()
+    {
+        using var model = Fixtures.Open(Fixtures.ResNet20);
+        var layers = model.DescribeLayers();
+        // Stem conv (batch norm folded) and its ReLU; in each of the 9 residual blocks only the join (Add) and the ReLU after
+        // it, never the convolutions inside (the shortcut bypasses them); then pooling, flatten, linear.
+        Assert.Equal(2 + 2 * 9 + 3, layers.Count);
+        Assert.Equal(["/conv1/Conv", "/Relu", "/layer1/layer1.0/Add", "/layer1/layer1.0/Relu_1"], layers.Take(4).Select(l => l.Name));
+        Assert.Equal(["/GlobalAveragePool", "/Flatten", "/linear/Gemm"], layers.TakeLast(3).Select(l => l.Name));
+        Assert.DoesNotContain(layers, l => l.Name.Contains("conv", StringComparison.Ordinal) && l.Name != "/conv1/Conv");
+        Assert.Equal([16, 32, 32], layers[0].ActivationShape);
+        Assert.Equal([32, 16, 16], layers.Single(l => l.Name == "/layer2/layer2.0/Relu_1").ActivationShape);
+        Assert.Equal([43], layers[^1].ActivationShape);
+        Assert.Equal(43, model.ClassCount);
+    }
+
+    [Fact]
+    public void Concurrent_calls_agree_with_serial_ones()
+    {
+        using var model = Fixtures.Open(Fixtures.SmallCnn);
+        var batches = Enumerable.Range(0, 8).Select(i => Fixtures.Images(3, model.InputShape, seed: 100 + i)).ToArray();
+        var serial = batches.Select(b => model.Forward(b).Data).ToArray();
+        string layer = model.LayerNames[4];
+        var parallel = new float[batches.Length][];
+        Parallel.For(0, batches.Length, i =>
+        {
+            var access = new LayerAccess().Edit(layer, _ => { }).Tap(layer);
+            parallel[i] = model.Forward(batches[i], access).Data;
+        });
+        for (int i = 0; i < batches.Length; i++) Assert.Equal(serial[i], parallel[i]);
+    }
+}
