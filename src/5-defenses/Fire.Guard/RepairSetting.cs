@@ -6,7 +6,7 @@ namespace Fire.Guard;
 /// <see cref="LayerRepair"/> and each <see cref="CandidateScore"/> carry it. Checked here, once, on every construction and
 /// <c>with</c> (JSON reading goes through the constructor), so no holder checks it again.
 /// </summary>
-/// <remarks>Not sealed only so that the former name <see cref="RepairSpec"/> can forward to it.</remarks>
+/// <remarks>Not sealed only so that the former name <see cref="RepairSetting"/> can forward to it.</remarks>
 public sealed record RepairSetting
 {
     public RepairSetting(string layer, RepairMode mode, float alpha, DirectionDensity density = DirectionDensity.Dense)

@@ -47,7 +47,7 @@ public class HardenedModelTests(BackdooredMnist mnist, ITestOutputHelper output)
     private static FireOptions? Options(string plan) => plan switch
     {
         "automatic" => null,
-        "conv2 gated + fc1 projection" => new FireOptions { FixedPlan = [new RepairSpec("conv2", RepairMode.GatedTranslate, 1f), new RepairSpec("fc1", RepairMode.Projection, 1f)] },
-        _ => new FireOptions { FixedPlan = [new RepairSpec("conv3", RepairModes.Parse(plan), 1f)] },
+        "conv2 gated + fc1 projection" => new FireOptions { FixedPlan = [new RepairSetting("conv2", RepairMode.GatedTranslate, 1f), new RepairSetting("fc1", RepairMode.Projection, 1f)] },
+        _ => new FireOptions { FixedPlan = [new RepairSetting("conv3", RepairModes.Parse(plan), 1f)] },
     };
 }

@@ -1,7 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
 using Fire.Cli.Commands.ExportCommands;
+using Fire.Engines.Onnx;
+using Fire.Engines.Torch;
 using Fire.Engines.Torch.Export;
+using Fire.Evaluation.Models;
 using Fire.Evaluation.Latency;
 using Fire.Evaluation.Reports;
 using Fire.Guard;
@@ -44,13 +47,13 @@ public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExpo
         settings.ApplyThreads();
         string outPath = OutputPaths.Distinct(settings.Out!, "--out", settings.Model!, settings.Guard!,
             Fire.Training.Checkpoint.WeightsPath(settings.Model!), Fire.Training.Checkpoint.SidecarPath(Fire.Training.Checkpoint.WeightsPath(settings.Model!)));
-        var (model, onnx, owner) = Open(settings.Model!);
+        var (model, onnx, owner, normalization) = Open(settings.Model!, settings.Guard!);
         using (owner)
         {
             using var guard = FireGuard.Load(settings.Guard!, model);
             var hardened = GuardOnnxExport.Harden(onnx, guard.Plan, settings.Model!);
             int threads = settings.Threads ?? 1;
-            var (difference, agreed) = Check(model, guard, hardened, outPath, threads);
+            var (difference, agreed) = Check(model, guard, hardened, normalization, outPath, threads);
             OnnxModelFile.Write(hardened, outPath);
             console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/]: {settings.Model} with the repair of {settings.Guard} ({guard.Plan}).");
             console.MarkupLineInterpolated($"Input '{string.Join(", ", hardened.Graph.Input.Select(i => i.Name))}', output '{string.Join(", ", hardened.Graph.Output.Select(o => o.Name))}' as in the model; ONNX opset {OnnxModelFile.DefaultOpset(hardened)}. On {CheckImages} seeded images its labels equal the guard's ({agreed} of {CheckImages}) and its logits differ from the repaired forward pass by at most {difference:G2}.");
@@ -60,26 +63,38 @@ public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExpo
     }
 
     /// <summary>
-    /// The model as Fire runs it (to load the guard) and as an ONNX graph (to harden). A Fire checkpoint is exported
-    /// (<see cref="ZooOnnxExport"/>); an .onnx file needs the ONNX Runtime engine (issue 35, items 1-3) to load the guard.
+    /// The model as Fire runs it (to load the guard) and as an ONNX graph (to harden): a Fire checkpoint is exported
+    /// (<see cref="ZooOnnxExport"/>, normalisation inside); an .onnx file is hardened as it is, and its graph takes the
+    /// input normalised as the guard records (the normalisation returned, for the check).
     /// </summary>
-    private static (ILayeredModel Model, ModelProto Onnx, IDisposable Owner) Open(string path)
+    private static (ILayeredModel Model, ModelProto Onnx, IDisposable Owner, InputNormalization? Normalization) Open(string path, string guardPath)
     {
-        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-            throw new NotSupportedException($"--model '{path}': loading a guard for an ONNX model needs Fire's ONNX Runtime engine, which this build lacks. " +
-                "Give the Fire checkpoint (.pt) the guard was fitted for; the hardened file is its ONNX export with the repair.");
-        var deployed = GuardModel.Load(path);
-        return (deployed.Model, ZooOnnxExport.Export(deployed.Model.Net), deployed);
+        var opened = ModelFiles.OpenForGuard(path, guardPath);
+        try
+        {
+            return opened.Model switch
+            {
+                OnnxLayeredModel onnx => (onnx, OnnxModelFile.Read(path), opened, onnx.Normalization),
+                TorchLayeredModel torch => (torch, ZooOnnxExport.Export(torch.Net), opened, null),
+                _ => throw new NotSupportedException($"--model '{path}': no ONNX form for this kind of model."),
+            };
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The hardened graph on ONNX Runtime against the guard on seeded images: largest logit difference and agreeing labels; throws on disagreement.</summary>
-    private static (float Difference, int Agreed) Check(ILayeredModel model, FireGuard guard, ModelProto hardened, string source, int threads)
+    private static (float Difference, int Agreed) Check(ILayeredModel model, FireGuard guard, ModelProto hardened, InputNormalization? normalization,
+        string source, int threads)
     {
         var random = new Random(Seeds.For(1, Seeds.Fingerprint));
         var images = new FloatBatch(Enumerable.Range(0, CheckImages * model.InputShape.Aggregate(1, (a, d) => a * d)).Select(_ => random.NextSingle()).ToArray(),
             [CheckImages, .. model.InputShape]);
         using var session = new OnnxClassifier(hardened, source, threads);
-        var logits = session.Logits(images);
+        var logits = session.Logits(normalization is null ? images : new FloatBatch(normalization.Apply(images), images.Shape));
         var expected = model.Forward(images, guard.Plan.CreateAccess(model.LayerNames));
         float difference = expected.Data.Zip(logits.Data).Max(p => MathF.Abs(p.First - p.Second));
         var labels = ModelPredictions.Argmax(logits);
