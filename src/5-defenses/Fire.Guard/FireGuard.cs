@@ -37,6 +37,8 @@ public sealed class FireGuard : IRuntimeDefense
     public RepairPlan Plan => Volatile.Read(ref _plan);
     public int ObservedCount { get { lock (_update) return _observed.Count; } }
     public DirectionSource Source { get { lock (_update) return _observed.Source; } }
+    /// <summary>Whether the guard can take more observations: it holds its clean reference (a guard saved without samples can only predict).</summary>
+    public bool CanLearn { get { lock (_update) return _clean is not null; } }
 
     /// <summary>Sets the clean reference set (replacing any earlier one) and re-chooses the plan if samples were observed.</summary>
     public void FitClean(FloatBatch images, int[] labels)
