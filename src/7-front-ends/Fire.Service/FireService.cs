@@ -86,6 +86,9 @@ public static class FireService
         try
         {
             await next(context);
+            if (context.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !context.Response.HasStarted) // routing's own refusal, without a body
+                await Answer(context, StatusCodes.Status415UnsupportedMediaType,
+                    $"Content type '{context.Request.ContentType}' is not read here: use multipart/form-data (image files), application/json (a float tensor) or image/* (one image).");
         }
         catch (ApiException e) when (!context.Response.HasStarted)
         {

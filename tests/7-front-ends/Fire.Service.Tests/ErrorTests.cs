@@ -13,7 +13,7 @@ public class ErrorTests
     private static async Task<string> Expect(HttpResponseMessage response, HttpStatusCode status)
     {
         string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
+        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: '{body}'");
         var error = System.Text.Json.JsonSerializer.Deserialize<ErrorResponse>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
         Assert.False(string.IsNullOrEmpty(error?.Error), body);
         Assert.DoesNotContain(" at Fire.", body);

@@ -63,7 +63,7 @@ public class StateTests
         using (var journal = FlagJournal.Open(directory))
         {
             Assert.Single(journal.Entries);
-            Assert.Equal(23, journal.TruncatedBytes);
+            Assert.Equal(22, journal.TruncatedBytes);
             Assert.Equal(good, new FileInfo(path).Length);
             journal.Append(image, "k", null, null, hashes, DateTimeOffset.UtcNow);
             Assert.Equal(2, journal.LastSeq);
