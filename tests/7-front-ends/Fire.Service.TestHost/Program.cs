@@ -13,7 +13,7 @@ if (args.Contains("--make-guard"))
 }
 using var model = new ToyBackdoor();
 using var host = GuardHost.Open(model, Option("--guard"), Option("--state"));
-var keys = KeyRing.Parse("""{"keys": [{"id": "tester", "key": "tester-secret-0123456789", "roles": ["admin"]}]}""", "test keys");
+var keys = KeyRing.Parse("""{"keys": [{"id": "ops", "key": "admin-secret-0123456789", "roles": ["admin"]}]}""", "test keys");
 var app = FireService.Build(new ServiceConfig(host, keys, new RequestLimits(), new BatchingOptions()), [$"http://127.0.0.1:{Option("--port")}"]);
 await app.RunAsync();
 return 0;

@@ -102,7 +102,7 @@ public class KestrelTests(ITestOutputHelper output)
                     catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException) { } // the kill cut the answer off
                 }
             })).ToArray();
-            await Task.Delay(random.Next(30, 600));
+            await Task.Delay(random.Next(100, 1500));
             server.Kill(entireProcessTree: true); // SIGKILL
             server.WaitForExit();
             stop.Cancel();
