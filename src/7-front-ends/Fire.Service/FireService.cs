@@ -77,7 +77,7 @@ public static class FireService
         app.MapOpenApi();
         app.MapMetrics("/metrics", metrics.Registry);
         ServiceEndpoints.Map(app, config);
-        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<PredictionBatcher>().DisposeAsync().AsTask().Wait());
+        app.Services.GetRequiredService<PredictionBatcher>(); // started with the app (the container disposes it with the app)
         return app;
     }
 

@@ -21,7 +21,7 @@ public static class LoadGenerator
     {
         if (images.Count == 0) throw new ArgumentException("The load generator needs at least one request image.");
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients + 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        using var client = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
+        using var client = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(120) };
         var latencies = new List<double>[clients];
         int errors = 0, flagsSent = 0, flagsAccepted = 0, flagErrors = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -75,6 +75,10 @@ public static class LoadGenerator
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             return null;
+        }
+        catch (Exception e) when (e is TaskCanceledException or HttpRequestException) // the client's timeout or a dropped connection: an error, not the end
+        {
+            return (HttpStatusCode.GatewayTimeout, "");
         }
     }
 

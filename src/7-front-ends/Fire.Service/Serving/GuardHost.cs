@@ -16,6 +16,7 @@ public sealed class GuardHost : IDisposable
 {
     private const string LockFile = "serve.lock";
     private readonly SemaphoreSlim _updates = new(1, 1);
+    private readonly BackgroundPriority _updater = new("fire guard updates");
     private readonly FireGuard? _guard;
     private readonly string _directory;
     private readonly FileStream _lock;
@@ -154,7 +155,7 @@ public sealed class GuardHost : IDisposable
                 // The journal is synced before anything else happens: from here on the flag survives a crash.
                 var entry = _journal!.Append(accepted, keyId, source, note, fresh.Select(i => hashes[i]).ToArray(), DateTimeOffset.UtcNow);
                 foreach (var i in fresh) _flagged.Add(hashes[i]);
-                outcome = await Task.Run(() => Apply(entry, duplicates), CancellationToken.None);
+                outcome = await _updater.RunAsync(() => Apply(entry, duplicates));
                 Metrics?.FlagsAccepted.Inc(fresh.Length);
             }
             _audit!.Append(new AuditRecord(DateTimeOffset.UtcNow, keyId, outcome.JournalSeq, hashes, images.Count, outcome.Accepted,
@@ -214,6 +215,7 @@ public sealed class GuardHost : IDisposable
     {
         _journal?.Dispose();
         _audit?.Dispose();
+        _updater.Dispose();
         _lock.Dispose();
         _updates.Dispose();
     }

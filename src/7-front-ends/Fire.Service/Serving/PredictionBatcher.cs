@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Fire.Guard;
 
 namespace Fire.Service.Serving;
@@ -7,19 +8,21 @@ namespace Fire.Service.Serving;
 public sealed record BatchResult(PlanPrediction[] Predictions, int GuardVersion);
 
 /// <summary>
-/// Dynamic batching: requests queue here and one loop runs them through the model together, up to
+/// Dynamic batching: requests queue here and one thread of its own runs them through the model together, up to
 /// <see cref="BatchingOptions.MaxBatch"/> images a call. Requests announce themselves (<see cref="Announce"/>) when they
-/// arrive, before their body is read; the loop waits for announced requests still being read, at most
+/// arrive, before their body is read; the thread waits for announced requests still being read, at most
 /// <see cref="BatchingOptions.MaxWait"/>, and not at all when nothing else is in flight. Each model call uses the guard
-/// snapshot current when it starts, so an update never waits for predictions nor predictions for an update.
+/// snapshot current when it starts, so an update never waits for predictions nor predictions for an update. One
+/// long-lived thread runs every prediction: engines keep per-thread state (libtorch's caches), which a pool of changing
+/// threads would multiply.
 /// </summary>
 public sealed class PredictionBatcher : IAsyncDisposable
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BlockingCollection<Pending> _queue = new();
     private readonly GuardHost _host;
     private readonly BatchingOptions _options;
     private readonly ServiceMetrics? _metrics;
-    private readonly Task _loop;
+    private readonly Thread _thread;
     private int _announced;
 
     public PredictionBatcher(GuardHost host, BatchingOptions options, ServiceMetrics? metrics)
@@ -28,11 +31,12 @@ public sealed class PredictionBatcher : IAsyncDisposable
         _host = host;
         _options = options;
         _metrics = metrics;
-        _loop = Task.Run(RunAsync);
+        _thread = new Thread(Loop) { IsBackground = true, Name = "fire predictions" };
+        _thread.Start();
     }
 
     /// <summary>False once the loop has stopped (it only stops on disposal).</summary>
-    public bool Running => !_loop.IsCompleted;
+    public bool Running => _thread.IsAlive;
 
     /// <summary>Counts a request in flight until disposed, so the loop knows to wait for it.</summary>
     public IDisposable Announce()
@@ -44,36 +48,36 @@ public sealed class PredictionBatcher : IAsyncDisposable
     public Task<BatchResult> PredictAsync(FloatBatch images)
     {
         var pending = new Pending(images, new TaskCompletionSource<BatchResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending)) throw new ApiException(503, "The service is shutting down.");
+        if (!_queue.TryAdd(pending)) throw new ApiException(503, "The service is shutting down.");
         return pending.Done.Task;
     }
 
-    private async Task RunAsync()
+    private void Loop()
     {
-        var reader = _queue.Reader;
         Pending? carried = null;
-        while (carried is not null || await reader.WaitToReadAsync())
+        while (true)
         {
             var batch = new List<Pending>();
-            int images = 0;
-            if (carried is not null) { batch.Add(carried); images = carried.Images.Count; carried = null; }
-            var deadline = DateTime.UtcNow + _options.MaxWait;
+            if (carried is not null) batch.Add(carried);
+            else if (_queue.TryTake(out var first, Timeout.Infinite)) batch.Add(first);
+            else return; // completed and empty
+            carried = null;
+            int images = batch[0].Images.Count;
+            long deadline = Stopwatch.GetTimestamp() + (long)(_options.MaxWait.TotalSeconds * Stopwatch.Frequency);
             while (images < _options.MaxBatch)
             {
-                if (reader.TryRead(out var next))
+                if (!_queue.TryTake(out var next))
                 {
-                    if (images > 0 && images + next.Images.Count > _options.MaxBatch) { carried = next; break; }
-                    batch.Add(next);
-                    images += next.Images.Count;
-                    continue;
+                    // Wait only for requests that have arrived and are still being read, and only until the deadline.
+                    int remainingMs = (int)Math.Ceiling((deadline - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency);
+                    if (batch.Count >= Volatile.Read(ref _announced) || remainingMs <= 0) break;
+                    if (!_queue.TryTake(out next, remainingMs)) break;
                 }
-                var remaining = deadline - DateTime.UtcNow;
-                // Wait only for requests that have arrived and are still being read, and only until the deadline.
-                if (batch.Count >= Volatile.Read(ref _announced) || remaining <= TimeSpan.Zero) break;
-                var arrival = reader.WaitToReadAsync().AsTask();
-                if (await Task.WhenAny(arrival, Task.Delay(remaining)) != arrival || !await arrival) break;
+                if (images + next.Images.Count > _options.MaxBatch) { carried = next; break; }
+                batch.Add(next);
+                images += next.Images.Count;
             }
-            if (batch.Count > 0) Run(batch, images);
+            Run(batch, images);
         }
     }
 
@@ -113,10 +117,15 @@ public sealed class PredictionBatcher : IAsyncDisposable
         return new FloatBatch(data, [images, .. first.SampleShape]);
     }
 
-    public async ValueTask DisposeAsync()
+    private int _disposed;
+
+    public ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return ValueTask.CompletedTask;
+        _queue.CompleteAdding();
+        _thread.Join();
+        _queue.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private sealed record Pending(FloatBatch Images, TaskCompletionSource<BatchResult> Done);
