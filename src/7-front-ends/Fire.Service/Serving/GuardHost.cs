@@ -213,9 +213,9 @@ public sealed class GuardHost : IDisposable
 
     public void Dispose()
     {
+        _updater.Dispose(); // first: an update still queued finishes with its files open
         _journal?.Dispose();
         _audit?.Dispose();
-        _updater.Dispose();
         _lock.Dispose();
         _updates.Dispose();
     }
