@@ -72,7 +72,8 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
             settings.MemoryMinutes > 0 ? TimeSpan.FromMinutes(settings.MemoryMinutes) : null, [1, 2], engineThreads, torch.set_num_threads, progress).GetAwaiter().GetResult();
         try { Directory.Delete(work, recursive: true); } catch (IOException) { }
         string command = $"fire serve-bench --model {settings.Model} --guard {settings.Guard} --requests {settings.Requests} --flags {settings.Flags} --clients {settings.Clients} --seconds {settings.Seconds} --memory-minutes {settings.MemoryMinutes.ToString(CultureInfo.InvariantCulture)}";
-        AtomicFile.Write(outPath, stream => { using var writer = new StreamWriter(stream); writer.Write(Report(result, command, deployed.Info.Architecture, requests.Count)); });
+        string report = Report(result, command, deployed.Info.Architecture, requests.Count);
+        AtomicFile.Write(outPath, stream => stream.Write(Encoding.UTF8.GetBytes(report)));
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/].");
         return 0;
     }
