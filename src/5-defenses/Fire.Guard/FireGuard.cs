@@ -39,6 +39,8 @@ public sealed class FireGuard : IRuntimeDefense
     public DirectionSource Source { get { lock (_update) return _observed.Source; } }
     /// <summary>A model from outside Fire: its normalisation and class names, saved with the guard (null for Fire's checkpoints).</summary>
     public GuardModelInput? ModelInput { get; set; }
+    /// <summary>Whether the guard can take more observations: it holds its clean reference (a guard saved without samples can only predict).</summary>
+    public bool CanLearn { get { lock (_update) return _clean is not null; } }
 
     /// <summary>Sets the clean reference set (replacing any earlier one) and re-chooses the plan if samples were observed.</summary>
     public void FitClean(FloatBatch images, int[] labels)

@@ -6,7 +6,7 @@ namespace Fire.Guard;
 /// noise in [0, 1]). A guard file keeps them, so a guard loaded for a model it was not fitted for is refused instead of
 /// repairing with another model's directions.
 /// </summary>
-internal static class ModelFingerprint
+public static class ModelFingerprint
 {
     public static float[] Of(ILayeredModel model)
     {

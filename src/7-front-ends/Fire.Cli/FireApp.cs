@@ -75,6 +75,9 @@ public static class FireApp
                 export.AddCommand<Commands.ExportCommands.ExportOnnxCommand>("onnx").WithDescription("A zoo checkpoint as an ONNX graph (normalisation inside, layers named as in Fire), checked against TorchSharp.")
                     .WithExample("export", "onnx", "runs/gtsrb-small-cnn.pt", "--out", "runs/gtsrb-small-cnn.onnx");
             });
+            config.AddCommand<Commands.ServeCommands.ServeCommand>("serve").WithDescription("Serve repaired predictions over HTTP; the guard learns from flagged inputs while serving (journal, audit log, API keys, metrics).")
+                .WithExample("serve", "--model", "runs/mnist-small-cnn-badnets.pt", "--guard", "runs/guard-mnist-small-cnn-badnets.json", "--keys", "keys.json");
+            config.AddCommand<Commands.ServeCommands.ServeBenchCommand>("serve-bench").WithDescription("Serving benchmark on loopback: req/s and p50 / p99 at 1, 8, 32 clients with and without the guard, flags at 1/s, memory over a long run; writes docs/serving.md.");
             config.AddCommand<Commands.RepairCommands.DemoCommand>("demo").WithDescription("The whole story in a few minutes: train a BadNets-backdoored small CNN, show the ASR, apply FIRE, show the recovery and plots.");
         });
         return app;

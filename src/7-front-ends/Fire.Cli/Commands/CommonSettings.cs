@@ -52,12 +52,12 @@ public class DataSettings : CommandSettings
 public class ComputeSettings : DataSettings
 {
     [CommandOption("--threads <N>")]
-    [Description("Torch CPU threads (default: the number of cores).")]
+    [Description("Torch CPU threads (default: the cores free now, see EngineThreads: more threads than free cores collapse libtorch's speed).")]
     public int? Threads { get; set; }
 
     public override ValidationResult Validate() =>
         Threads is < 1 ? ValidationResult.Error($"--threads must be at least 1, got {Threads}.") : base.Validate();
 
     /// <summary>Sets torch's thread count: the only place Fire does, as the user asked on the command line.</summary>
-    public void ApplyThreads() => torch.set_num_threads(Threads ?? Environment.ProcessorCount);
+    public void ApplyThreads() => torch.set_num_threads(EngineThreads.Choose(Threads));
 }

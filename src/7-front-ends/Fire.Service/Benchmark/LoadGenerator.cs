@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Fire.Service.Benchmark;
+
+/// <summary>One load cell: closed-loop clients for a fixed time, with the optional flag stream beside them.</summary>
+public sealed record LoadResult(string Mode, int Clients, double Seconds, int Requests, int Errors, double RequestsPerSecond, double P50Ms, double P99Ms,
+    int FlagsSent, int FlagsAccepted, int FlagErrors);
+
+/// <summary>
+/// A bounded load generator: <c>clients</c> loops, each sending one single-image PNG request to <c>/v1/predict</c> and
+/// waiting for the answer before the next (closed loop), for a fixed time; beside them, optionally, one flag a second
+/// to <c>/v1/flags</c>. Latency is measured per request on the client (Stopwatch), including HTTP on loopback.
+/// </summary>
+public static class LoadGenerator
+{
+    public static async Task<LoadResult> RunAsync(Uri baseUri, string key, IReadOnlyList<byte[]> images, int clients, TimeSpan duration,
+        IReadOnlyList<byte[]>? flags, string mode, CancellationToken cancellation = default)
+    {
+        if (images.Count == 0) throw new ArgumentException("The load generator needs at least one request image.");
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients + 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var client = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(120) };
+        var latencies = new List<double>[clients];
+        int errors = 0, flagsSent = 0, flagsAccepted = 0, flagErrors = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var clock = Stopwatch.StartNew();
+        var loops = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var mine = latencies[c] = new List<double>();
+            int next = c;
+            while (clock.Elapsed < duration && !stop.IsCancellationRequested)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var ok = await SendAsync(client, "/v1/predict", key, images[next++ % images.Count], stop.Token);
+                if (ok is null) break;
+                if (ok.Value.Status == HttpStatusCode.OK) mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                else Interlocked.Increment(ref errors);
+            }
+        })).ToList();
+        if (flags is { Count: > 0 })
+            loops.Add(Task.Run(async () =>
+            {
+                for (int f = 0; clock.Elapsed < duration && !stop.IsCancellationRequested; f++)
+                {
+                    var due = TimeSpan.FromSeconds(f);
+                    if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, stop.Token).ContinueWith(_ => { });
+                    if (clock.Elapsed >= duration) break;
+                    var answer = await SendAsync(client, "/v1/flags", key, flags[f % flags.Count], stop.Token);
+                    if (answer is null) break;
+                    Interlocked.Increment(ref flagsSent);
+                    if (answer.Value.Status != HttpStatusCode.OK) Interlocked.Increment(ref flagErrors);
+                    else flagsAccepted += JsonDocument.Parse(answer.Value.Body).RootElement.GetProperty("accepted").GetInt32();
+                }
+            }));
+        await Task.WhenAll(loops);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
+        return new LoadResult(mode, clients, seconds, all.Length, errors, all.Length / seconds, Quantile(all, 0.5), Quantile(all, 0.99),
+            flagsSent, flagsAccepted, flagErrors);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)?> SendAsync(HttpClient client, string path, string key, byte[] png, CancellationToken cancellation)
+    {
+        using var content = new ByteArrayContent(png);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Add("X-Api-Key", key);
+        try
+        {
+            using var response = await client.SendAsync(request, cancellation);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellation));
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is TaskCanceledException or HttpRequestException) // the client's timeout or a dropped connection: an error, not the end
+        {
+            return (HttpStatusCode.GatewayTimeout, "");
+        }
+    }
+
+    /// <summary>The nearest-rank quantile of sorted values (NaN when empty).</summary>
+    public static double Quantile(double[] sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Fire.Service.Security;
+using Fire.Service.Serving;
+
+namespace Fire.Service.Benchmark;
+
+/// <summary>The model alone: batch-1 latency and batch-128 throughput at one engine thread count.</summary>
+public sealed record ModelTiming(int Threads, double Batch1MedianMs, double Batch1P99Ms, double Batch128ImagesPerSecond);
+
+/// <summary>Memory of the process at one moment of the long run.</summary>
+public sealed record MemorySample(double Seconds, long WorkingSetBytes, long ManagedHeapBytes, int GuardVersion);
+
+public sealed record ServingBenchmarkResult(IReadOnlyList<ModelTiming> Timings, IReadOnlyList<LoadResult> Cells, IReadOnlyList<MemorySample> Memory,
+    LoadResult? MemoryRun, int EngineThreads);
+
+/// <summary>
+/// The serving benchmark on loopback: the model's own timings at each thread count tried; then, at the chosen thread
+/// count, each client count with the bare model and with the guard (flags arriving at one a second), each on a fresh
+/// service and state folder; optionally a long run (8 clients, flags) sampling memory every 10 seconds.
+/// </summary>
+public static class ServingBenchmark
+{
+    public static async Task<ServingBenchmarkResult> RunAsync(ILayeredModel model, string guardPath, IReadOnlyList<byte[]> requests, IReadOnlyList<byte[]> flags,
+        string workDirectory, int[] clientCounts, TimeSpan cell, TimeSpan? memoryRun, int[] threadCounts, int engineThreads, Action<int> setThreads,
+        IProgress<string> progress)
+    {
+        var timings = new List<ModelTiming>();
+        foreach (int threads in threadCounts)
+        {
+            setThreads(threads);
+            timings.Add(TimeModel(model, threads));
+            progress.Report($"model alone, {threads} thread(s): {timings[^1]}");
+        }
+        setThreads(engineThreads);
+        string key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var keys = KeyRing.Parse($$"""{"keys": [{"id": "bench", "key": "{{key}}", "roles": ["admin"]}]}""", "benchmark keys");
+        var cells = new List<LoadResult>();
+        int run = 0;
+        foreach (int clients in clientCounts)
+            foreach (bool guarded in new[] { false, true })
+            {
+                var result = await WithService(model, guarded ? guardPath : null, Path.Combine(workDirectory, $"state-{run++}"), keys, async uri =>
+                {
+                    await LoadGenerator.RunAsync(uri, key, requests, clients, TimeSpan.FromSeconds(2), null, "warm-up");
+                    return await LoadGenerator.RunAsync(uri, key, requests, clients, cell, guarded ? flags : null, guarded ? "guard" : "bare");
+                });
+                cells.Add(result);
+                progress.Report($"{result.Mode}, {clients} client(s): {result.RequestsPerSecond:F0} req/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, errors {result.Errors}, flags {result.FlagsAccepted}/{result.FlagsSent}");
+            }
+        var memory = new List<MemorySample>();
+        LoadResult? memoryResult = null;
+        if (memoryRun is { } length)
+        {
+            GuardHost? host = null;
+            memoryResult = await WithService(model, guardPath, Path.Combine(workDirectory, "state-memory"), keys, async uri =>
+            {
+                using var sampling = new CancellationTokenSource();
+                var clock = Stopwatch.StartNew();
+                var sampler = Task.Run(async () =>
+                {
+                    while (!sampling.IsCancellationRequested)
+                    {
+                        using var process = Process.GetCurrentProcess();
+                        memory.Add(new MemorySample(clock.Elapsed.TotalSeconds, process.WorkingSet64, GC.GetTotalMemory(false), host?.Snapshot.Version ?? -1));
+                        progress.Report($"memory at {clock.Elapsed.TotalSeconds:F0} s: working set {process.WorkingSet64 / 1048576.0:F0} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
+                        await Task.Delay(TimeSpan.FromSeconds(10), sampling.Token).ContinueWith(_ => { });
+                    }
+                });
+                var result = await LoadGenerator.RunAsync(uri, key, requests, 8, length, flags, "guard, long run");
+                sampling.Cancel();
+                await sampler;
+                return result;
+            }, h => host = h);
+        }
+        return new ServingBenchmarkResult(timings, cells, memory, memoryResult, engineThreads);
+    }
+
+    private static async Task<LoadResult> WithService(ILayeredModel model, string? guard, string state, KeyRing keys, Func<Uri, Task<LoadResult>> load, Action<GuardHost>? opened = null)
+    {
+        if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
+        using var host = GuardHost.Open(model, guard, state);
+        opened?.Invoke(host);
+        var limits = new RequestLimits { RequestsPerSecond = 1_000_000, Burst = 1_000_000 };
+        var app = FireService.Build(new ServiceConfig(host, keys, limits, new BatchingOptions()), ["http://127.0.0.1:0"]);
+        await app.StartAsync();
+        try
+        {
+            return await load(new Uri(app.Urls.First()));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Median and p99 of 300 batch-1 calls (after 30 to warm up) and the throughput of 20 batches of 128.</summary>
+    public static ModelTiming TimeModel(ILayeredModel model, int threads)
+    {
+        int size = model.InputShape.Aggregate(1, (a, d) => a * d);
+        var random = new Random(1);
+        var one = new FloatBatch(Enumerable.Range(0, size).Select(_ => random.NextSingle()).ToArray(), [1, .. model.InputShape]);
+        var many = new FloatBatch(Enumerable.Range(0, size * 128).Select(_ => random.NextSingle()).ToArray(), [128, .. model.InputShape]);
+        for (int i = 0; i < 30; i++) model.Forward(one);
+        var times = new double[300];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.Forward(one);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        model.Forward(many);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 20; i++) model.Forward(many);
+        return new ModelTiming(threads, LoadGenerator.Quantile(times, 0.5), LoadGenerator.Quantile(times, 0.99), 20 * 128 / clock.Elapsed.TotalSeconds);
+    }
+}
