@@ -23,7 +23,7 @@ public static class PublishedStateDict
         var state = net.state_dict();
         var published = names.Select(n => n.Published).ToHashSet();
         var missing = names.Where(n => !weights.Tensors.ContainsKey(n.Published)).Select(n => n.Published).ToList();
-        var unexpected = weights.Tensors.Keys.Where(k => !published.Contains(k)).ToList();
+        var unexpected = weights.Tensors.Keys.Where(k => !published.Contains(k)).Order(StringComparer.Ordinal).ToList(); // files may not keep their order
         var resized = names.Where(n => weights.Tensors.TryGetValue(n.Published, out var t) && !t.shape.SequenceEqual(state[n.Fire].shape)).ToList();
         var sizes = resized
             .Select(n => $"size mismatch for {n.Published}: {Shape(weights.Tensors[n.Published])} in the file, {Shape(state[n.Fire])} in the model")

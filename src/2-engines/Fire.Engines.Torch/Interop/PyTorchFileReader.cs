@@ -88,7 +88,8 @@ public static class PyTorchFileReader
     private static JsonNode? Describe(object? value) => value switch
     {
         null => null,
-        string or bool or int or long or double => JsonValue.Create(value),
+        int i => JsonValue.Create((long)i), // one integer type, so that readers ask for long
+        string or bool or long or double => JsonValue.Create(value),
         Tensor t => JsonValue.Create($"tensor {t.dtype} [{string.Join(", ", t.shape)}]"),
         object[] or ArrayList when ((IList)value).Count <= 16 => new JsonArray(((IList)value).Cast<object?>().Select(Describe).ToArray()),
         IList list => JsonValue.Create($"a sequence of {list.Count} items"),
