@@ -46,17 +46,21 @@ public sealed class PyTorchExportTests : IDisposable
     [InlineData("a.pth", PyTorchExportFormat.Pt)]
     public void TheFormatFollowsTheName(string path, PyTorchExportFormat format) => Assert.Equal(format, PyTorchFileWriter.FormatFor(path));
 
-    /// <summary>Every weight and batch-norm statistic seeded at random, so that a mix-up of two entries shows.</summary>
+    /// <summary>
+    /// Batch-norm statistics and affine parameters and biases seeded at random (around their usual values, so logits stay
+    /// of ordinary size), beside the zoo's random initial weights, so that a mix-up of two entries shows.
+    /// </summary>
     internal static void Randomise(LayeredNet net, int seed = 5)
     {
         using var noGrad = no_grad();
         var generator = new TorchSharp.torch.Generator((ulong)seed);
         foreach (var (name, tensor) in net.state_dict())
         {
-            if (name is LayeredNet.MeanBuffer or LayeredNet.StdBuffer) continue;
-            if (tensor.is_floating_point())
-                tensor.copy_(name.EndsWith("running_var") ? rand(tensor.shape, generator: generator) + 0.5 : randn(tensor.shape, generator: generator) * 0.2);
-            else tensor.fill_(seed + tensor.numel());
+            if (name is LayeredNet.MeanBuffer or LayeredNet.StdBuffer || tensor.dim() > 1) continue;
+            if (!tensor.is_floating_point()) tensor.fill_(seed + tensor.numel());
+            else if (name.EndsWith("running_var")) tensor.copy_(rand(tensor.shape, generator: generator) + 0.5);
+            else if (name.EndsWith(".weight")) tensor.copy_(randn(tensor.shape, generator: generator) * 0.1 + 1);
+            else tensor.copy_(randn(tensor.shape, generator: generator) * 0.1);
         }
     }
 
