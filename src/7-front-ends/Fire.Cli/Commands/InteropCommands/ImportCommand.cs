@@ -97,7 +97,8 @@ public sealed class ImportCommand(IAnsiConsole console) : Command<ImportSettings
         if (weights.Record.Count > 0) table.AddRow("record", Markup.Escape(weights.Record.ToJsonString()));
         table.AddRow("written", Markup.Escape($"{Path.GetFullPath(Checkpoint.WeightsPath(settings.Out!))} and its sidecar"));
         console.Write(table);
-        console.MarkupLineInterpolated($"Next: [bold]fire eval {settings.Out}[/]{(attack is null ? "" : $", [bold]fire defend --model {settings.Out}[/]")}.");
+        string next = $"[bold]fire eval {Markup.Escape(settings.Out!)}[/]" + (attack is null ? "" : $", [bold]fire defend --model {Markup.Escape(settings.Out!)}[/]");
+        console.MarkupLine($"Next: {next}.");
         return 0;
     }
 
