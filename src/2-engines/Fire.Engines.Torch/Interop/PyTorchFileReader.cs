@@ -12,7 +12,7 @@ namespace Fire.Engines.Torch.Interop;
 /// <summary>
 /// Reads PyTorch weights with TorchSharp.PyBridge: a zip-format <c>torch.save</c> file holding a state dict or a
 /// BackdoorBench record (a dict whose <c>model</c> entry is the state dict; its other entries are kept as
-/// <see cref="PyTorchWeights.Record"/>), or a safetensors file. The kind is told by the file's first bytes, not its name.
+/// <see cref="PyTorchWeights.Record"/>; numpy values in them are not read, see <see cref="OpaquePickles"/>), or a safetensors file. The kind is told by the file's first bytes, not its name.
 /// Every error names the file and says what it holds instead; floating-point weights must be finite.
 /// </summary>
 public static class PyTorchFileReader
@@ -46,6 +46,7 @@ public static class PyTorchFileReader
     private static (PyTorchFileKind, Dictionary<string, Tensor>, JsonObject) ReadPickle(string path)
     {
         object top;
+        OpaquePickles.Register();
         try
         {
             using var stream = File.OpenRead(path);
@@ -94,6 +95,7 @@ public static class PyTorchFileReader
         object[] or ArrayList when ((IList)value).Count <= 16 => new JsonArray(((IList)value).Cast<object?>().Select(Describe).ToArray()),
         IList list => JsonValue.Create($"a sequence of {list.Count} items"),
         ClassDict c => JsonValue.Create($"a {c.ClassName} object"),
+        OpaquePickles.Placeholder p => JsonValue.Create($"a {p.Kind}"),
         IDictionary d => JsonValue.Create($"a dict of {d.Count} entries"),
         _ => JsonValue.Create($"a {value.GetType().Name}"),
     };

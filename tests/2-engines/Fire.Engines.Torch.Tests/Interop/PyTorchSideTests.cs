@@ -46,8 +46,11 @@ public sealed class PyTorchSideTests : IDisposable
         Assert.InRange(expected.SelectMany(row => row).Max(Math.Abs), 0.01, 1e3); // logits of an ordinary size: the bound means something
     }
 
-    private static string Script => Path.Combine(Fire.Data.DataLocator.FindRepositoryRoot(AppContext.BaseDirectory)!,
-        "tests", "2-engines", "Fire.Engines.Torch.Tests", "Interop", "pytorch_logits.py");
+    private static string Script => TestScript("pytorch_logits.py");
+
+    /// <summary>A Python script beside these tests, in the source tree.</summary>
+    internal static string TestScript(string name) => Path.Combine(Fire.Data.DataLocator.FindRepositoryRoot(AppContext.BaseDirectory)!,
+        "tests", "2-engines", "Fire.Engines.Torch.Tests", "Interop", name);
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
@@ -59,6 +62,11 @@ internal static class PythonTorch
         new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => TryRun(p, ["-c", "import torch"], out _)));
 
     public static string? Python => Found.Value;
+
+    /// <summary>Why a PyTorch-side test cannot run here, or null when it can.</summary>
+    public static string? SkipReason => Python is null
+        ? "Python with torch is not installed (apt-get install python3-torch): the PyTorch side cannot be checked here."
+        : null;
 
     public static string Run(string script, params string[] arguments)
     {
@@ -91,9 +99,11 @@ internal static class PythonTorch
 /// <summary>A theory that is skipped, saying why, where Python with torch is not installed.</summary>
 public sealed class PythonTorchTheoryAttribute : TheoryAttribute
 {
-    public PythonTorchTheoryAttribute()
-    {
-        if (PythonTorch.Python is null)
-            Skip = "Python with torch is not installed (apt-get install python3-torch): the PyTorch side cannot be checked here.";
-    }
+    public PythonTorchTheoryAttribute() => Skip = PythonTorch.SkipReason;
+}
+
+/// <summary>A fact that is skipped, saying why, where Python with torch is not installed.</summary>
+public sealed class PythonTorchFactAttribute : FactAttribute
+{
+    public PythonTorchFactAttribute() => Skip = PythonTorch.SkipReason;
 }

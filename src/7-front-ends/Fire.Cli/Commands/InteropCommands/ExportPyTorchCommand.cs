@@ -43,7 +43,7 @@ public sealed class ExportPyTorchCommand(IAnsiConsole console) : Command<ExportP
         console.MarkupLineInterpolated(
             $"Wrote [bold]{Path.GetFullPath(settings.Out!)}[/] ({format.ToString().ToLowerInvariant()}): {info.Architecture} for {string.Join("x", info.InputShape)} images in {info.ClassNames.Count} classes, with {PublishedLayout.For(info.Architecture).Description}.");
         console.MarkupLineInterpolated(
-            $"In PyTorch, normalise the [[0, 1]] images first: mean = [{string.Join(", ", info.Normalization.Mean)}], std = [{string.Join(", ", info.Normalization.Std)}] (Fire's model did this inside).");
+            $"In PyTorch, normalise the [[0, 1]] images first: mean = [[{string.Join(", ", info.Normalization.Mean)}]], std = [[{string.Join(", ", info.Normalization.Std)}]] (Fire's model did this inside).");
         return 0;
     }
 }
