@@ -32,7 +32,7 @@ public static class PublishedStateDict
             throw new InvalidDataException(
                 $"The {weights.KindDescription} '{weights.Path}' does not fit {net.Architecture} for {string.Join("x", net.InputShape)} images in {net.ClassCount} classes, " +
                 $"read with {layout.Description}.{Section("Missing keys", missing.Select(Quote))}{Section("Unexpected keys", unexpected.Select(Quote))}" +
-                $"{Section("Shapes", sizes)}{Hint(net, missing.Count + unexpected.Count > 0, resized.Select(n => n.Fire))}");
+                $"{Section("Shapes", sizes, "; ")}{Hint(net, missing.Count + unexpected.Count > 0, resized.Select(n => n.Fire))}");
 
         using var noGrad = no_grad();
         foreach (var (fire, name) in names)
@@ -63,12 +63,12 @@ public static class PublishedStateDict
     private static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
     private static string Quote(string name) => $"\"{name}\"";
 
-    private static string Section(string title, IEnumerable<string> items)
+    private static string Section(string title, IEnumerable<string> items, string separator = ", ")
     {
         var list = items.ToList();
         if (list.Count == 0) return "";
         string more = list.Count > Listed ? $", and {list.Count - Listed} more" : "";
-        return $" {title} ({list.Count}): {string.Join(", ", list.Take(Listed))}{more}.";
+        return $" {title} ({list.Count}): {string.Join(separator, list.Take(Listed))}{more}.";
     }
 
     /// <summary>What the usual causes look like: another architecture, or another class count.</summary>
