@@ -21,9 +21,12 @@ public abstract class LayeredNet : nn.Module<Tensor, Tensor>
     private readonly List<string> _layerNames = new();
     private readonly Lazy<IReadOnlyList<LayerInfo>> _description;
 
+    /// <summary>State-dict names of the normalisation buffers: Fire's own, absent from models that normalise outside.</summary>
+    public const string MeanBuffer = "input_mean", StdBuffer = "input_std";
+
     // Named like the registered buffers so that Module.to(device/dtype) updates these fields too.
-    [ComponentName(Name = "input_mean")] private readonly Tensor _mean;
-    [ComponentName(Name = "input_std")] private readonly Tensor _std;
+    [ComponentName(Name = MeanBuffer)] private readonly Tensor _mean;
+    [ComponentName(Name = StdBuffer)] private readonly Tensor _std;
 
     protected LayeredNet(string architecture, int channels, int height, int width, int classCount, Normalization normalization)
         : base(architecture)
@@ -42,8 +45,8 @@ public abstract class LayeredNet : nn.Module<Tensor, Tensor>
         // Detached: a net built inside a dispose scope must outlive it, like its parameters.
         _mean = TensorConversion.ToTensor(normalization.Mean, new long[] { 1, channels, 1, 1 }).DetachFromDisposeScope();
         _std = TensorConversion.ToTensor(normalization.Std, new long[] { 1, channels, 1, 1 }).DetachFromDisposeScope();
-        register_buffer("input_mean", _mean);
-        register_buffer("input_std", _std);
+        register_buffer(MeanBuffer, _mean);
+        register_buffer(StdBuffer, _std);
         _description = new Lazy<IReadOnlyList<LayerInfo>>(ComputeDescription);
     }
 

@@ -32,6 +32,14 @@ public static class FireApp
                 model.SetDescription("Inspect architectures and checkpoints.");
                 model.AddCommand<ModelLayersCommand>("layers").WithDescription("Named layers with activation shapes and parameter counts.");
             });
+            config.AddCommand<Commands.InteropCommands.ImportCommand>("import").WithDescription("A PyTorch state dict, safetensors file or BackdoorBench record as a Fire checkpoint with its sidecar.")
+                .WithExample("import", "--arch", "preact-resnet18", "--weights", "attack_result.pt", "--dataset", "cifar10", "--out", "runs/bb-badnets.pt");
+            config.AddBranch("export", export =>
+            {
+                export.SetDescription("Hand Fire's models to other tools.");
+                export.AddCommand<Commands.InteropCommands.ExportPyTorchCommand>("pytorch").WithDescription("A checkpoint as a PyTorch state dict (.pt or safetensors) with the published module names.")
+                    .WithExample("export", "pytorch", "runs/cifar10-preact-resnet18-badnets.pt", "--out", "preact.pt");
+            });
             // Training
             config.AddCommand<TrainCommand>("train").WithDescription("Train a classifier (SGD, cosine schedule), checkpointing every epoch.")
                 .WithExample("train", "--dataset", "cifar10", "--model", "small-cnn", "--epochs", "30");
