@@ -39,6 +39,8 @@ public static class FireApp
                 export.SetDescription("Hand Fire's models to other tools.");
                 export.AddCommand<Commands.InteropCommands.ExportPyTorchCommand>("pytorch").WithDescription("A checkpoint as a PyTorch state dict (.pt or safetensors) with the published module names.")
                     .WithExample("export", "pytorch", "runs/cifar10-preact-resnet18-badnets.pt", "--out", "preact.pt");
+                export.AddCommand<Commands.ExportCommands.ExportOnnxCommand>("onnx").WithDescription("A zoo checkpoint as an ONNX graph (normalisation inside, layers named as in Fire), checked against TorchSharp.")
+                    .WithExample("export", "onnx", "runs/gtsrb-small-cnn.pt", "--out", "runs/gtsrb-small-cnn.onnx");
             });
             // Training
             config.AddCommand<TrainCommand>("train").WithDescription("Train a classifier (SGD, cosine schedule), checkpointing every epoch.")
@@ -77,16 +79,10 @@ public static class FireApp
                 guard.AddCommand<Commands.GuardCommands.GuardPredictCommand>("predict").WithDescription("Classify images with a saved guard, beside the model's own predictions; optional CSV.")
                     .WithExample("guard", "predict", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.json", "inputs/");
             });
-            config.AddBranch("export", export =>
-            {
-                export.SetDescription("Write Fire's models in other formats.");
-                export.AddCommand<Commands.ExportCommands.ExportOnnxCommand>("onnx").WithDescription("A zoo checkpoint as an ONNX graph (normalisation inside, layers named as in Fire), checked against TorchSharp.")
-                    .WithExample("export", "onnx", "runs/gtsrb-small-cnn.pt", "--out", "runs/gtsrb-small-cnn.onnx");
-            });
             config.AddCommand<Commands.ServeCommands.ServeCommand>("serve").WithDescription("Serve repaired predictions over HTTP; the guard learns from flagged inputs while serving (journal, audit log, API keys, metrics).")
                 .WithExample("serve", "--model", "runs/mnist-small-cnn-badnets.pt", "--guard", "runs/guard-mnist-small-cnn-badnets.json", "--keys", "keys.json");
             config.AddCommand<Commands.ServeCommands.ServeBenchCommand>("serve-bench").WithDescription("Serving benchmark on loopback: req/s and p50 / p99 at 1, 8, 32 clients with and without the guard, flags at 1/s, memory over a long run; writes docs/serving.md.");
-            config.AddCommand<Commands.RepairCommands.DemoCommand>("demo").WithDescription("The whole story in a few minutes: train a BadNets-backdoored small CNN, show the ASR, apply FIRE, show the recovery and plots.");
+            config.AddCommand<Commands.RepairCommands.DemoCommand>("demo").WithDescription("The whole story on a small default (about 15 minutes on 2 cores the first time, the model then cached): train a BadNets-backdoored small CNN, show the ASR, apply FIRE, show the recovery and plots.");
         });
         return app;
     }

@@ -52,7 +52,7 @@ public sealed class ImportSettings : AttackParameterSettings
         if (Weights is null) return ValidationResult.Error("--weights is required: the PyTorch file to import.");
         if (Out is null) return ValidationResult.Error("--out is required: where to write the Fire checkpoint.");
         if (Classes is < 2) return ValidationResult.Error($"--classes must be at least 2, got {Classes}.");
-        if (Attack is null && (Target is not null || Rate is not null || BlendImage is not null || Alpha is not null || PatchSize is not null))
+        if (Attack is null && (Target is not null || Rate is not null || AttackArguments.Count > 0))
             return ValidationResult.Error("Attack options were given without --attack: name the attack the model carries.");
         return base.Validate();
     }
