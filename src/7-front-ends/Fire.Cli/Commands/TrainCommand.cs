@@ -96,6 +96,8 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var run = settings.Resume is null ? StartNew(settings) : Continue(settings);
         using var net = run.Net;
         string output = Path.GetFullPath(settings.Out ?? settings.Resume ?? Path.Combine("runs", $"{Path.GetFileName(run.DatasetName)}-{run.Net.Architecture}.pt"));
+        OutputPaths.CheckFile(output, "--out", [DataInputs.PathOf(run.Info.Dataset, settings.Data)], "Fire checkpoint", Checkpoint.IsCheckpoint, settings.Force);
+        using var writing = FileLock.Acquire(output, TimeSpan.Zero); // one training per checkpoint: a second one fails naming the first
         console.MarkupLineInterpolated($"Training [bold]{run.Net.Architecture}[/] ({run.Net.ParameterCount():N0} parameters) on [bold]{run.DatasetName}[/]: {Describe(run.Info.Recipe!, run.Split.Train)}");
 
         Trainer trainer = null!;

@@ -37,6 +37,7 @@ public sealed class AttackApplyCommand(IAnsiConsole console) : Command<AttackApp
     public override int Execute(CommandContext context, AttackApplySettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
+        OutputPaths.CheckFolder(settings.Out!, "--out", [.. settings.Images, .. Fire.Training.Checkpoint.Files(settings.From!)], settings.Force);
         using var checkpoint = BackdoorCheckpoint.Load(settings.From!);
         int[] shape = checkpoint.Info.InputShape;
         var (files, images) = CheckpointImages.Load(console, checkpoint.Info, settings.Images, "Images");

@@ -45,6 +45,7 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
         settings.ApplyThreads();
         using var deployed = GuardModel.Load(settings.Model!);
         string outPath = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"guard-{Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!))}.json"));
+        OutputPaths.CheckFile(outPath, "--out", [.. Fire.Training.Checkpoint.Files(settings.Model!), .. settings.Flagged], "FIRE guard", GuardFiles.Recognises, settings.Force);
         using var guard = new FireGuard(deployed.Model, settings.FireOptions()); // checks layers and options before loading data
         var (_, flagged) = CheckpointImages.Load(console, deployed.Info, settings.Flagged, "Flagged");
         var split = settings.LoadCheckpointData(console, deployed.Info, settings.Model!, settings.Dataset);
