@@ -180,7 +180,7 @@ public static class Checkpoint
             throw new FileNotFoundException($"Checkpoint '{path}' has no sidecar '{sidecar}': Fire needs it to know the architecture and data set.", sidecar);
         try
         {
-            var info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(sidecar), FireJson.Options)
+            var info = JsonSerializer.Deserialize<CheckpointInfo>(InputFile.ReadAllText(sidecar), FireJson.Options)
                        ?? throw new InvalidDataException("it holds null");
             info.Validate();
             return info;

@@ -52,7 +52,7 @@ internal static class FireFile
         FileDto file;
         try
         {
-            byte[] bytes = File.ReadAllBytes(path);
+            byte[] bytes = InputFile.ReadAllBytes(path);
             if (GuardContainer.Matches(bytes))
             {
                 var (header, blobs) = GuardContainer.Read(bytes, path);

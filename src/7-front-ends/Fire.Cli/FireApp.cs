@@ -83,6 +83,7 @@ public static class FireApp
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        args = ErrorReporting.TakeVerbose(args);
         try
         {
             return ErrorReporting.Run(() => Create(console).Run(args, cancellation.Token));

@@ -15,7 +15,7 @@ public class DataSettings : CommandSettings
     public string? Data { get; set; }
 
     [CommandOption("--force")]
-    [Description("Replace an existing output file that is not of the kind the command writes, or write into a non-empty folder.")]
+    [Description("Replace an existing output file that is not of the kind the command writes, or write into a non-empty folder; bench: recompute every cell, even those already in the results file (cached models are reused).")]
     public bool Force { get; set; }
 
     /// <summary>Loads <paramref name="dataset"/> from the --data folder, showing the loader's status lines in grey.</summary>
