@@ -23,7 +23,7 @@ public sealed class FaultFixture : IDisposable
 
         Flagged = FlaggedFolder("flagged", 8, 1);
         Guard = Path.Combine(Folder, "reference", "guard.fire");
-        (code, output) = FireProcess.Run("guard", "fit", "--model", Reference, "--flagged", Flagged, "--threads", "1", "--out", Guard);
+        (code, output) = FireProcess.Run("guard", "fit", "--model", Reference, "--flagged", Flagged, "--clean", "16", "--threads", "1", "--out", Guard);
         if (code != 0) throw new InvalidOperationException(output);
     }
 

@@ -16,7 +16,7 @@ namespace Fire.Cli.Tests.Faults;
 public sealed class KillDuringSaveTests(FaultFixture fixture, ITestOutputHelper log)
 {
     private static readonly int Kills = int.TryParse(Environment.GetEnvironmentVariable("FIRE_FAULT_KILLS"), out int k) ? k : 50;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("FIRE_FAULT_SECONDS"), out int s) ? s : 150);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("FIRE_FAULT_SECONDS"), out int s) ? s : 180);
 
     [Fact]
     public void Trainings_killed_at_random_moments_resume_to_the_uninterrupted_weights()
@@ -37,9 +37,15 @@ public sealed class KillDuringSaveTests(FaultFixture fixture, ITestOutputHelper 
             }
             bool resume = File.Exists(model) || File.Exists(model + AtomicFile.JournalSuffix);
             using var child = FireProcess.Start(resume ? ["train", "--resume", model, "--threads", "1"] : fixture.TrainArgs(model));
-            FireProcess.Drain(child);
             resumed += resume ? 1 : 0;
-            Thread.Sleep(TimeSpan.FromSeconds(random.NextDouble() * fixture.ReferenceSeconds));
+            // Aim at the saves: once training has started (its first progress line), a random moment within the next few epochs.
+            var training = new TaskCompletionSource();
+            child.OutputDataReceived += (_, line) => { if (line.Data?.Contains("epoch ") == true) training.TrySetResult(); };
+            child.ErrorDataReceived += (_, _) => { };
+            child.BeginOutputReadLine();
+            child.BeginErrorReadLine();
+            training.Task.Wait(TimeSpan.FromSeconds(fixture.ReferenceSeconds * 2));
+            Thread.Sleep(TimeSpan.FromSeconds(random.NextDouble() * 1.5));
             if (child.HasExited) continue; // it finished before the chosen moment
             FireProcess.Kill9(child);
             kills++;

@@ -63,7 +63,7 @@ public sealed class OutputEqualsInputTests(FaultFixture fixture)
     public void Data_info_over_an_input_image_is_refused()
     {
         string image = Path.Combine(fixture.Data, "train", "left", "000.pgm");
-        Refused(image, "is an input of this command", "data", "info", fixture.Data, "--out", image);
+        Refused(image, "lies inside the input folder", "data", "info", fixture.Data, "--out", image);
     }
 
     [Fact]
