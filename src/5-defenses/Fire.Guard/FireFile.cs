@@ -72,7 +72,7 @@ internal static class FireFile
         {
             throw new InvalidDataException($"'{path}' is not a readable FIRE file: {e.Message}");
         }
-        CheckFields(path, file, model);
+        CheckFields(path, file);
 
         var shapes = model.DescribeLayers().ToDictionary(l => l.Name, l => l.ActivationShape);
         foreach (var layer in file.Layers)
@@ -89,6 +89,7 @@ internal static class FireFile
             if (!ModelFingerprint.Matches(stored, now))
                 throw new InvalidDataException($"'{path}' was fitted for another model: this one's outputs on the guard's probe inputs differ (same layers, other weights). Fit a guard for this model.");
         }
+        CheckClasses(path, file, model.ClassCount); // after the fingerprint, which names a class-count mismatch best
         int SizeOf(string layer, string what) => file.Layers.FirstOrDefault(l => l.Name == layer)?.Shape.Aggregate(1, (a, d) => a * d)
             ?? throw new InvalidDataException($"'{path}': {what} names layer '{layer}', which the file does not describe.");
         float[] Vector(string layer, byte[] bytes, string what)
@@ -146,9 +147,11 @@ internal static class FireFile
     /// Refuses what JSON cannot: missing parts, class indices outside the model's classes, counts below zero, non-finite
     /// repair strengths. A hand-edited or damaged guard must fail with its path, never be applied.
     /// </summary>
-    private static void CheckFields(string path, FileDto file, ILayeredModel model)
+    private static string Damaged(string path, string what) => $"'{path}' {what}: the file is damaged or was edited by hand. Fit the guard again with `fire guard fit`.";
+
+    private static void CheckFields(string path, FileDto file)
     {
-        string Damaged(string what) => $"'{path}' {what}: the file is damaged or was edited by hand. Fit the guard again with `fire guard fit`.";
+        string Damaged(string what) => FireFile.Damaged(path, what);
         if (file.Options is null) throw new InvalidDataException(Damaged("has no options"));
         if (file.Layers is null || file.Layers.Any(l => l?.Name is null || l.Shape is null)) throw new InvalidDataException(Damaged("has no or incomplete layer descriptions"));
         if (file.Plan?.Repairs is null || file.Plan.Repairs.Any(r => r?.Layer is null || r.Beta is null || r.CleanMean is null || r.CleanScores is null))
@@ -157,16 +160,22 @@ internal static class FireFile
             throw new InvalidDataException(Damaged("has no or incomplete running means"));
         if (file.Fingerprint is null)
             throw new InvalidDataException(Damaged("has no model fingerprint, so it cannot be checked against the model"));
-        int classes = model.ClassCount;
+        if (file.Plan.ObservedCount < 0 || file.SelectedAt < 0) throw new InvalidDataException(Damaged("holds a negative count"));
+        foreach (var repair in file.Plan.Repairs)
+            if (!float.IsFinite(repair.Alpha)) throw new InvalidDataException(Damaged($"repairs layer '{repair.Layer}' with strength {repair.Alpha}"));
+        try { file.Options.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException(Damaged($"holds invalid options ({e.Message})"), e); }
+    }
+
+    private static void CheckClasses(string path, FileDto file, int classes)
+    {
+        string Damaged(string what) => FireFile.Damaged(path, what);
         void Class(int value, string what)
         {
             if (value < -1 || value >= classes) throw new InvalidDataException(Damaged($"names class {value} as its {what}, but the model has classes 0 to {classes - 1}"));
         }
         Class(file.Plan.EstimatedTarget, "estimated target");
         Class(file.ObservedMeansTarget, "observed target");
-        if (file.Plan.ObservedCount < 0 || file.SelectedAt < 0) throw new InvalidDataException(Damaged("holds a negative count"));
-        foreach (var repair in file.Plan.Repairs)
-            if (!float.IsFinite(repair.Alpha)) throw new InvalidDataException(Damaged($"repairs layer '{repair.Layer}' with strength {repair.Alpha}"));
         if (file.Samples is { } samples)
         {
             foreach (var (labels, what) in new[] { (samples.CleanFitLabels, "clean label"), (samples.CleanHoldoutLabels, "clean label"),
@@ -177,8 +186,6 @@ internal static class FireFile
                     if (label < 0 || label >= classes) throw new InvalidDataException(Damaged($"holds {what} {label}, but the model has classes 0 to {classes - 1}"));
             }
         }
-        try { file.Options.Validate(); }
-        catch (ArgumentException e) { throw new InvalidDataException(Damaged($"holds invalid options ({e.Message})"), e); }
     }
 
     private static void RequireFinite(string path, float[] values, string what)
