@@ -35,7 +35,7 @@ public class MarkGlibcxxVersionWeak : Task
             string temp = path + ".patching";
             File.WriteAllBytes(temp, elf);
             File.Replace(temp, path, null); // atomic swap: an interrupted build never leaves half a library
-            Log.LogMessage(MessageImportance.High, $"Marked {Version} weak in {path}: {system} lacks it.");
+            Log.LogMessage(MessageImportance.Normal, $"Marked {Version} weak in {path}: {system} lacks it.");
         }
         return true;
     }

@@ -53,4 +53,16 @@ public sealed record TrainRecipe(
         Array.Sort(chosen);
         return chosen;
     }
+
+    /// <summary>The recipe in one line, as every command and report prints it ("40 epochs over 39,209 of 39,209 training images, ...").</summary>
+    public string Describe(int trainCount)
+    {
+        int images = MaxTrainSamples is int max && max < trainCount ? max : trainCount;
+        var augmentation = Augmentation is { } a && a != Data.Augmentation.None
+            ? $"random crop (padding {a.CropPadding}){(a.HorizontalFlip ? " and flip" : "")}"
+            : "no augmentation";
+        return $"{Epochs:N0} epoch{(Epochs == 1 ? "" : "s")} over {images:N0} of {trainCount:N0} training images, batch {BatchSize}, SGD lr {LearningRate} " +
+               $"(cosine per step), momentum {Momentum}, weight decay {WeightDecay}{(LabelSmoothing > 0 ? $", label smoothing {LabelSmoothing}" : "")}, " +
+               $"{augmentation}, seed {Seed}";
+    }
 }

@@ -4,7 +4,7 @@ namespace Fire.Guard;
 /// <summary>
 /// The defender's clean labelled images, split (seeded) into a fit part, which gives the clean means and the
 /// clean score statistics, and a held-out part. The clean guard of the automatic choice reads both parts (see
-/// <see cref="RepairSelector"/>): the held-out part alone was too small for a guard read on every candidate.
+/// <see cref="CleanGuards"/>): the held-out part alone was too small for a guard read on every candidate.
 /// </summary>
 internal sealed class CleanReference
 {

@@ -161,7 +161,7 @@ public sealed class FireGuard : IRuntimeDefense
         var clean = RequireClean();
         RepairPlan plan;
         if (Options.FixedPlan is not null)
-            plan = new RepairPlan(Options.FixedPlan.Select(s => BuildRepair(clean, s.Layer, s.Mode, s.Alpha, s.Density)).ToList(), _observed.EstimatedTarget(), _observed.Count);
+            plan = new RepairPlan(Options.FixedPlan.Select(setting => BuildRepair(clean, setting)).ToList(), _observed.EstimatedTarget(), _observed.Count);
         else if (select)
         {
             plan = RepairSelector.Choose(Model, Layers, clean, _observed, Options);
@@ -170,7 +170,7 @@ public sealed class FireGuard : IRuntimeDefense
         else
         {
             var current = Plan;
-            plan = new RepairPlan(current.Repairs.Select(r => BuildRepair(clean, r.Layer, r.Mode, r.Alpha, r.Density)).ToList(),
+            plan = new RepairPlan(current.Repairs.Select(r => BuildRepair(clean, r.Setting)).ToList(),
                 _observed.EstimatedTarget(), _observed.Count, current.Selection);
         }
         clean.KeepCached(plan.Repairs.Select(r => r.Layer));
@@ -181,12 +181,13 @@ public sealed class FireGuard : IRuntimeDefense
     /// A repair from the running means: the direction of all observed samples, score statistics of the clean fit part and
     /// of the captured observed samples (one pass of the layer's head over them, so an update costs O(k) head passes).
     /// </summary>
-    private LayerRepair BuildRepair(CleanReference clean, string layer, RepairMode mode, float alpha, DirectionDensity density)
+    private LayerRepair BuildRepair(CleanReference clean, RepairSetting setting)
     {
+        var (layer, density) = (setting.Layer, setting.Density);
         var direction = new TriggerDirection(layer, _observed.Beta(layer, clean, density), clean.Means[layer].Mean());
         var captured = _observed.CapturedRows().Select(i => _observed.Poisoned[i]).ToList();
         var poisoned = ModelRunner.Activations(Model, BatchOps.Stack(captured, _observed.SampleShape), layer, Options.BatchSize);
         var stats = CleanScoreStatistics.Measure(direction, clean.FitActivations(Model, layer, Options.BatchSize), Options.GateQuantile, poisoned);
-        return new LayerRepair(direction, stats, mode, alpha, density);
+        return new LayerRepair(direction, stats, setting);
     }
 }

@@ -1,8 +1,5 @@
 namespace Fire.Guard;
 
-/// <summary>A repair fixed by the user: layer, mode, alpha and direction density (skips the automatic choice).</summary>
-public sealed record RepairSpec(string Layer, RepairMode Mode, float Alpha, DirectionDensity Density = DirectionDensity.Dense);
-
 /// <summary>
 /// Settings of a <see cref="FireGuard"/>. The defaults run the automatic choice over every layer but the logits,
 /// all four modes, alpha in {0.5, 1, 1.5} and dense and sparse directions.
@@ -16,7 +13,7 @@ public sealed record FireOptions
     /// <summary>Direction estimates the automatic choice tries (<see cref="DirectionDensity"/>).</summary>
     public IReadOnlyList<DirectionDensity> Densities { get; init; } = DirectionDensities.All;
     /// <summary>When set, these repairs are used as they are (several layers at once allowed) and nothing is chosen.</summary>
-    public IReadOnlyList<RepairSpec>? FixedPlan { get; init; }
+    public IReadOnlyList<RepairSetting>? FixedPlan { get; init; }
     /// <summary>Gate threshold: the lower of this quantile of the clean reference scores along the direction and 1 minus it of the scores of the observed samples the model predicts as the target.</summary>
     public float GateQuantile { get; init; } = 0.99f;
     /// <summary>The automatic choice rejects candidates that cost more accuracy on the clean reference than this (0.01 = 1 point).</summary>
@@ -68,7 +65,7 @@ public sealed record FireOptions
     {
         if (Modes.Count == 0) throw new ArgumentException("FIRE options name no repair mode.");
         if (Densities.Count == 0) throw new ArgumentException("FIRE options name no direction density.");
-        if (Alphas.Count == 0 || Alphas.Any(a => !float.IsFinite(a) || a < 0))
+        if (Alphas.Count == 0 || !Alphas.All(RepairSetting.IsValidAlpha))
             throw new ArgumentException($"Alphas must be finite and >= 0, at least one: [{string.Join(", ", Alphas)}].");
         if (!(GateQuantile is > 0f and < 1f)) throw new ArgumentOutOfRangeException(nameof(GateQuantile), $"The gate quantile lies in (0, 1), got {GateQuantile}.");
         if (!(MaxCleanAccuracyDrop is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(MaxCleanAccuracyDrop), $"The clean-accuracy guard lies in [0, 1], got {MaxCleanAccuracyDrop}.");
@@ -81,7 +78,5 @@ public sealed record FireOptions
         if (Folds < 2) throw new ArgumentOutOfRangeException(nameof(Folds), $"Cross-validation needs at least 2 folds, got {Folds}.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"The batch size must be positive, got {BatchSize}.");
         Augmentation.Validate();
-        foreach (var spec in FixedPlan ?? [])
-            if (!float.IsFinite(spec.Alpha) || spec.Alpha < 0) throw new ArgumentException($"Layer '{spec.Layer}': alpha must be finite and >= 0, got {spec.Alpha}.");
     }
 }

@@ -8,25 +8,31 @@ namespace Fire.Guard;
 /// </summary>
 public sealed class LayerRepair
 {
-    public LayerRepair(TriggerDirection direction, CleanScoreStatistics cleanScores, RepairMode mode, float alpha,
-        DirectionDensity density = DirectionDensity.Dense)
+    /// <summary>A repair at <paramref name="setting"/>'s layer, which must be <paramref name="direction"/>'s.</summary>
+    public LayerRepair(TriggerDirection direction, CleanScoreStatistics cleanScores, RepairSetting setting)
     {
-        if (!float.IsFinite(alpha) || alpha < 0)
-            throw new ArgumentOutOfRangeException(nameof(alpha), $"Layer '{direction.Layer}': alpha must be finite and >= 0, got {alpha}.");
-        if (!RepairModes.All.Contains(mode)) throw new ArgumentOutOfRangeException(nameof(mode), $"Unknown repair mode {(int)mode}.");
+        if (setting.Layer != direction.Layer)
+            throw new ArgumentException($"A repair set for layer '{setting.Layer}' was given a direction at layer '{direction.Layer}'.", nameof(setting));
         Direction = direction;
         CleanScores = cleanScores;
-        Mode = mode;
-        Alpha = alpha;
-        Density = density;
+        Setting = setting;
+    }
+
+    /// <summary>A repair at <paramref name="direction"/>'s layer (the setting is checked by <see cref="RepairSetting"/>).</summary>
+    public LayerRepair(TriggerDirection direction, CleanScoreStatistics cleanScores, RepairMode mode, float alpha,
+        DirectionDensity density = DirectionDensity.Dense)
+        : this(direction, cleanScores, new RepairSetting(direction.Layer, mode, alpha, density))
+    {
     }
 
     public TriggerDirection Direction { get; }
     public CleanScoreStatistics CleanScores { get; }
-    public RepairMode Mode { get; }
-    public float Alpha { get; }
+    /// <summary>Layer, mode, alpha and density; the members below read it.</summary>
+    public RepairSetting Setting { get; }
+    public RepairMode Mode => Setting.Mode;
+    public float Alpha => Setting.Alpha;
     /// <summary>How <see cref="Direction"/> was estimated, so that updates estimate it again the same way.</summary>
-    public DirectionDensity Density { get; }
+    public DirectionDensity Density => Setting.Density;
     public string Layer => Direction.Layer;
 
     /// <summary>Repairs one flattened activation in place; returns whether it changed. <paramref name="score"/> is its score before repair.</summary>

@@ -2,32 +2,72 @@ using System.Text.Json.Serialization;
 
 namespace Fire.Guard;
 
-/// <summary>One scored candidate of the automatic choice.</summary>
-/// <param name="HeldOutRepairRate">Share of the scored samples, each scored with a direction fitted without it, that the
-/// repair moves off the estimated target (unpaired: the observed samples the model predicts as the target) or back to the
-/// model's prediction on its clean original (paired: every observed pair).</param>
-/// <param name="HeldOutRepairScore">What the choice ranks by: the same samples' mean confidence (softmax probability) in the repaired
-/// prediction where it counts as repaired, 0 elsewhere, with each class's total capped by its share of the clean reference
-/// when unpaired; at most the repair rate.</param>
-/// <param name="CleanAccuracyDrop">Accuracy on the whole clean reference without repair minus with it; null when not
-/// measured because the candidate could not have been chosen.</param>
-/// <param name="Stage">1: a first repair; n: a repair added on top of the n - 1 chosen before it (scores and clean drop are
-/// those of all of them together).</param>
-/// <param name="Density">Dense or sparse direction (<see cref="DirectionDensity"/>).</param>
-/// <param name="HeldOutSeparation">A diagnostic of the layer's direction, not used by the choice: the mean, over the observed samples
-/// the backdoor captured, of how many clean standard deviations each scores above the clean mean along the direction fitted without
-/// it (the same for every mode and alpha at a layer and density). It tells where the trigger stands out of the clean data; null
-/// where no sample was captured or the clean scores do not vary.</param>
-/// <param name="HeldOutRepairScoreError">A diagnostic, not used by the choice: the standard error of <paramref name="HeldOutRepairScore"/>,
-/// from the per-sample credits (confidence where repaired, 0 elsewhere, before the class caps). With few observed samples, scores
-/// closer than this cannot be told apart.</param>
-/// <param name="TargetClassDrop">Share of the clean reference's images of the estimated target, among those the model classifies as
-/// the target, that the repair moves off it (<see cref="FireOptions.MaxTargetClassDropRatio"/>); null when not measured.</param>
-public sealed record CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
-    int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null, double HeldOutRepairScoreError = 0, double? TargetClassDrop = null)
+/// <summary>One scored candidate of the automatic choice: its <see cref="RepairSetting"/> and its scores (described on the first constructor).</summary>
+public sealed record CandidateScore
 {
+    /// <summary>The positional form the guard file and earlier callers use (its JSON names are the properties below).</summary>
+    /// <param name="HeldOutRepairRate">Share of the scored samples, each scored with a direction fitted without it, that the
+    /// repair moves off the estimated target (unpaired: the observed samples the model predicts as the target) or back to the
+    /// model's prediction on its clean original (paired: every observed pair).</param>
+    /// <param name="HeldOutRepairScore">What the choice ranks by: the same samples' mean confidence (softmax probability) in the repaired
+    /// prediction where it counts as repaired, 0 elsewhere, with each class's total capped by its share of the clean reference
+    /// when unpaired; at most the repair rate.</param>
+    /// <param name="CleanAccuracyDrop">Accuracy on the whole clean reference without repair minus with it; null when not
+    /// measured because the candidate could not have been chosen.</param>
+    /// <param name="Stage">1: a first repair; n: a repair added on top of the n - 1 chosen before it (scores and clean drop are
+    /// those of all of them together).</param>
+    /// <param name="Density">Dense or sparse direction (<see cref="DirectionDensity"/>).</param>
+    /// <param name="HeldOutSeparation">A diagnostic of the layer's direction, not used by the choice: the mean, over the observed samples
+    /// the backdoor captured, of how many clean standard deviations each scores above the clean mean along the direction fitted without
+    /// it (the same for every mode and alpha at a layer and density). It tells where the trigger stands out of the clean data; null
+    /// where no sample was captured or the clean scores do not vary.</param>
+    /// <param name="HeldOutRepairScoreError">A diagnostic, not used by the choice: the standard error of <paramref name="HeldOutRepairScore"/>,
+    /// from the per-sample credits (confidence where repaired, 0 elsewhere, before the class caps). With few observed samples, scores
+    /// closer than this cannot be told apart.</param>
+    /// <param name="TargetClassDrop">Share of the clean reference's images of the estimated target, among those the model classifies as
+    /// the target, that the repair moves off it (<see cref="FireOptions.MaxTargetClassDropRatio"/>); null when not measured.</param>
+    [JsonConstructor]
+    public CandidateScore(string Layer, RepairMode Mode, float Alpha, double HeldOutRepairRate, double HeldOutRepairScore, double? CleanAccuracyDrop, bool Admissible,
+        int Stage = 1, DirectionDensity Density = DirectionDensity.Dense, double? HeldOutSeparation = null, double HeldOutRepairScoreError = 0, double? TargetClassDrop = null)
+        : this(new RepairSetting(Layer, Mode, Alpha, Density), HeldOutRepairRate, HeldOutRepairScore, CleanAccuracyDrop, Admissible, Stage, HeldOutSeparation,
+            HeldOutRepairScoreError, TargetClassDrop)
+    {
+    }
+
+    public CandidateScore(RepairSetting repair, double heldOutRepairRate, double heldOutRepairScore, double? cleanAccuracyDrop, bool admissible,
+        int stage = 1, double? heldOutSeparation = null, double heldOutRepairScoreError = 0, double? targetClassDrop = null)
+    {
+        Repair = repair;
+        HeldOutRepairRate = heldOutRepairRate;
+        HeldOutRepairScore = heldOutRepairScore;
+        CleanAccuracyDrop = cleanAccuracyDrop;
+        Admissible = admissible;
+        Stage = stage;
+        HeldOutSeparation = heldOutSeparation;
+        HeldOutRepairScoreError = heldOutRepairScoreError;
+        TargetClassDrop = targetClassDrop;
+    }
+
+    // Declared in the order of the former positional record: the guard file's JSON keeps its property order.
+    public string Layer => Repair.Layer;
+    public RepairMode Mode => Repair.Mode;
+    public float Alpha => Repair.Alpha;
+    public double HeldOutRepairRate { get; init; }
+    public double HeldOutRepairScore { get; init; }
+    public double? CleanAccuracyDrop { get; init; }
+    public bool Admissible { get; init; }
+    public int Stage { get; init; }
+    public DirectionDensity Density => Repair.Density;
+    public double? HeldOutSeparation { get; init; }
+    public double HeldOutRepairScoreError { get; init; }
+    public double? TargetClassDrop { get; init; }
+
     /// <summary>"conv1 projection alpha 1", with ", sparse" for a sparse direction.</summary>
-    public string Setting => $"{Layer} {RepairModes.Name(Mode)} alpha {Alpha:0.##}{(Density == DirectionDensity.Sparse ? ", sparse" : "")}";
+    public string Setting => Repair.ToString();
+
+    /// <summary>The candidate's layer, mode, alpha and density (written to JSON as the four members above).</summary>
+    [JsonIgnore]
+    public RepairSetting Repair { get; init; }
 }
 
 /// <summary>

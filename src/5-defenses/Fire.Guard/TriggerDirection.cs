@@ -31,6 +31,8 @@ public sealed class TriggerDirection
     public float[] CleanMean { get; }
     public float Norm { get; }
     public int Dimension => Beta.Length;
+    /// <summary>&lt;mu, u&gt;, the part of every score that does not depend on the input (exporters reuse it to score alike).</summary>
+    public float CleanMeanScore => _cleanMeanScore;
 
     public float Score(ReadOnlySpan<float> activation) => TensorPrimitives.Dot(activation, Unit) - _cleanMeanScore;
 }

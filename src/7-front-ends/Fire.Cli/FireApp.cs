@@ -16,6 +16,7 @@ public static class FireApp
             config.SetApplicationName("fire");
             config.PropagateExceptions();
             config.SetInterceptor(new UnknownOptionGuard());
+            config.SetHelpProvider(new Commands.AttackCommands.AttackHelpProvider(config.Settings));
             if (console is not null) config.ConfigureConsole(console);
             // Commands are registered here, one line each, grouped by the piece they drive.
             // Data and models
@@ -62,8 +63,16 @@ public static class FireApp
                 guard.AddCommand<Commands.GuardCommands.GuardFitCommand>("fit").WithDescription("Fit FIRE from the model's clean training data and images flagged as poisoned; save the guard.")
                     .WithExample("guard", "fit", "--model", "runs/gtsrb-small-cnn.pt", "--flagged", "flagged/");
                 guard.AddCommand<Commands.GuardCommands.GuardObserveCommand>("observe").WithDescription("A saved guard learns from more flagged images (streaming); saved again.");
+                guard.AddCommand<Commands.GuardCommands.GuardExportCommand>("export").WithDescription("Write a saved guard's repair into the model's ONNX graph (standard operators): a hardened .onnx that runs without Fire.")
+                    .WithExample("guard", "export", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.json", "--out", "runs/gtsrb-small-cnn-fire.onnx");
                 guard.AddCommand<Commands.GuardCommands.GuardPredictCommand>("predict").WithDescription("Classify images with a saved guard, beside the model's own predictions; optional CSV.")
                     .WithExample("guard", "predict", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.json", "inputs/");
+            });
+            config.AddBranch("export", export =>
+            {
+                export.SetDescription("Write Fire's models in other formats.");
+                export.AddCommand<Commands.ExportCommands.ExportOnnxCommand>("onnx").WithDescription("A zoo checkpoint as an ONNX graph (normalisation inside, layers named as in Fire), checked against TorchSharp.")
+                    .WithExample("export", "onnx", "runs/gtsrb-small-cnn.pt", "--out", "runs/gtsrb-small-cnn.onnx");
             });
             config.AddCommand<Commands.RepairCommands.DemoCommand>("demo").WithDescription("The whole story in a few minutes: train a BadNets-backdoored small CNN, show the ASR, apply FIRE, show the recovery and plots.");
         });

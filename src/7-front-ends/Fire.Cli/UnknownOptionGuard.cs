@@ -11,7 +11,9 @@ internal sealed class UnknownOptionGuard : ICommandInterceptor
 {
     public void Intercept(CommandContext context, CommandSettings settings)
     {
-        var unknown = context.Remaining.Parsed.Select(option => option.Key).ToArray();
+        var unknown = settings is IClaimsOptions claims
+            ? claims.Claim(context.Remaining.Parsed).ToArray()
+            : context.Remaining.Parsed.Select(option => option.Key).ToArray();
         if (unknown.Length == 0) return;
         var known = OptionMessages.OptionsOf([settings.GetType()]).Keys;
         throw new ArgumentException(OptionMessages.Unknown(unknown.Select(name => name.StartsWith('-') ? name : (name.Length == 1 ? "-" : "--") + name).ToArray(), known));

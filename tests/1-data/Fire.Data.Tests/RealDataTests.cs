@@ -5,6 +5,7 @@ using StbImageSharp;
 namespace Fire.Data.Tests;
 
 /// <summary>Exact facts of the real data sets in ../shared/data, checked against bytes read independently.</summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class RealDataTests
 {
     static byte[] Gunzip(string path)

@@ -6,31 +6,6 @@ using StbImageWriteSharp;
 
 namespace Fire.Data.Tests;
 
-/// <summary>A temporary folder, deleted at the end of a test, with writers for the file formats under test.</summary>
-public sealed class TempFolder : IDisposable
-{
-    public TempFolder() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fire-data-tests", Guid.NewGuid().ToString("N"));
-
-    public string this[string relative] => System.IO.Path.Combine(Path, relative);
-
-    /// <summary>Writes a file (creating its folder) and returns its full path.</summary>
-    public string Write(string relative, byte[] data)
-    {
-        string full = this[relative];
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        File.WriteAllBytes(full, data);
-        return full;
-    }
-
-    public string Write(string relative, string text) => Write(relative, Encoding.UTF8.GetBytes(text));
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}
 
 public static class Formats
 {

@@ -2,6 +2,7 @@ using Fire.Data;
 
 namespace Fire.Training.Tests;
 
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class ResumeTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Fire.Training.Tests;
 
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class TrainerTests
 {
     private static readonly TrainRecipe Recipe = new(Epochs: 3, BatchSize: 32, Seed: 5, Augmentation: new Augmentation(2, false));

@@ -5,6 +5,7 @@ using Fire.Training;
 namespace Fire.Attacks.Tests;
 
 /// <summary>A short real attack: BadNets on 2,000 MNIST images, saved and loaded back.</summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class EndToEndTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Fire.Attacks.Tests;
 /// it also found the last one, TorchSharp's square() (pow(2)), in IAD's diversity loss ("Unknown scalar type"), in one run of eight.
 /// BadNets covers the trainer, SGD, batch norm and triggers; WaNet its batch transform; IAD Adam, the generator and its losses.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class GcPressureTests
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace Fire.Attacks.Tests;
 /// checkpoint and ends with the model, trigger and figures of an uninterrupted run. BadNets stands for the attacks that
 /// poison the data before training, WaNet for those that poison batches on the fly, IAD for one that trains more networks.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class ResumeTests
 {
     private static readonly TrainRecipe Recipe = new(Epochs: 2, BatchSize: 32, MaxTrainSamples: 600, Augmentation: Datasets.DefaultAugmentation("mnist"));

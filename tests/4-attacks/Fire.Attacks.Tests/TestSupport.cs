@@ -34,13 +34,3 @@ internal static class Fixtures
         return new ImageDataset(name, pixels, labels, Enumerable.Range(0, classes).Select(c => $"c{c}").ToArray(), shape.Channels, shape.Height, shape.Width);
     }
 }
-
-/// <summary>A fresh folder under the system temp folder, deleted afterwards.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("fire-attacks-tests-").FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

@@ -105,7 +105,7 @@ public class EstimationTests
     [Fact]
     public void AFixedSparseRepairEstimatesItsDirectionSparselyAsSamplesArrive()
     {
-        var options = new FireOptions { FixedPlan = [new RepairSpec("features", RepairMode.Translate, 1f, DirectionDensity.Sparse)] };
+        var options = new FireOptions { FixedPlan = [new RepairSetting("features", RepairMode.Translate, 1f, DirectionDensity.Sparse)] };
         using var guard = new FireGuard(ToyLayeredModel.Identity(2), options);
         guard.FitClean(Clean, CleanLabels);
         guard.Observe(ToyLayeredModel.Batch([6f, 1.4f]));
@@ -123,7 +123,7 @@ public class EstimationTests
     [Fact]
     public void TheGateFloorFollowsEveryCapturedSample()
     {
-        var options = new FireOptions { FixedPlan = [new RepairSpec("features", RepairMode.GatedProjection, 1f)] };
+        var options = new FireOptions { FixedPlan = [new RepairSetting("features", RepairMode.GatedProjection, 1f)] };
         using var guard = Guard(options);
         // beta (3, 0), unit (1, 0): poisoned scores 2 and 4, floor = their 0.01 quantile 2 + 0.01 x 2; every clean score is 0.
         guard.Observe(ToyLayeredModel.Batch([3f, 1f], [5f, 1f]));

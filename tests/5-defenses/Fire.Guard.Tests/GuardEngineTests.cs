@@ -10,7 +10,7 @@ public class GuardEngineTests
 {
     private static readonly FireOptions TwoLayers = new()
     {
-        FixedPlan = [new RepairSpec("conv2", RepairMode.GatedTranslate, 1f), new RepairSpec("fc1", RepairMode.Translate, 0.5f, DirectionDensity.Sparse)],
+        FixedPlan = [new RepairSetting("conv2", RepairMode.GatedTranslate, 1f), new RepairSetting("fc1", RepairMode.Translate, 0.5f, DirectionDensity.Sparse)],
     };
 
     [Fact]

@@ -48,7 +48,7 @@ public class GuardErrorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new FireGuard(model, new FireOptions { GateQuantile = 1.5f }));
         Assert.Throws<ArgumentException>(() => new FireGuard(model, new FireOptions { Alphas = [] }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FireGuard(model, new FireOptions { Folds = 1 }));
-        Assert.Throws<ArgumentException>(() => new FireGuard(model, new FireOptions { FixedPlan = [new RepairSpec("nope", RepairMode.Translate, 1f)] }));
+        Assert.Throws<ArgumentException>(() => new FireGuard(model, new FireOptions { FixedPlan = [new RepairSetting("nope", RepairMode.Translate, 1f)] }));
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public sealed class MnistBackdoor : IDisposable
     public void Dispose() => Model.Dispose();
 }
 
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class MnistBackdoorTests(MnistBackdoor backdoor, ITestOutputHelper output) : IClassFixture<MnistBackdoor>
 {
     [Fact]

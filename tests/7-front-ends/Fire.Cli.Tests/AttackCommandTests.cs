@@ -5,6 +5,7 @@ using Fire.Training;
 namespace Fire.Cli.Tests;
 
 /// <summary>`fire attack`, `fire attack preview`, `fire attack report` and `fire eval` on a backdoored checkpoint, on small MNIST runs.</summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class AttackCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("fire-attack-cli-tests-").FullName;

@@ -10,7 +10,7 @@ namespace Fire.Cli.Tests;
 internal static class CliRunner
 {
     /// <summary>The data folder: FIRE_DATA, else ../shared/data beside the folder holding Fire.slnx.</summary>
-    public static string DataRoot { get; } = FindDataRoot();
+    public static string DataRoot => SharedFolders.Data;
 
     public static (int Code, string Output) Run(params string[] args)
     {
@@ -25,14 +25,5 @@ internal static class CliRunner
         {
             AnsiConsole.Console = previous;
         }
-    }
-
-    private static string FindDataRoot()
-    {
-        if (Environment.GetEnvironmentVariable("FIRE_DATA") is { Length: > 0 } configured) return configured;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Fire.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-        throw new DirectoryNotFoundException($"No Fire.slnx above {AppContext.BaseDirectory}; set FIRE_DATA to the data folder.");
     }
 }

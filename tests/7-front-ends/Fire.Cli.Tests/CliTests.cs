@@ -5,6 +5,7 @@ using Fire.Training;
 
 namespace Fire.Cli.Tests;
 
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class CliTests : IDisposable
 {
     private static readonly string DataRoot = CliRunner.DataRoot;

@@ -1,10 +1,14 @@
+using Fire.Attacks.Kinds;
+
 namespace Fire.Attacks.Specs;
 
 /// <summary>
-/// What a user asks of an attack. Null means the attack's default (BackdoorBench's settings, see each attack).
-/// Parameters that the chosen attack does not use are an error, so a typo in a command line is never ignored.
+/// What a user asks of an attack: the options every attack takes, and the attack's own options record in
+/// <see cref="Own"/> (BadNetsOptions, WaNetOptions, ...). Null means the attack's default (BackdoorBench's settings,
+/// see each attack). Options that the chosen attack does not take are an error, so a typo in a command line is never
+/// ignored. The six first attacks' options can also be given flat (<see cref="PatchSize"/>, ...), as before records.
 /// </summary>
-public sealed record AttackOptions
+public sealed partial record AttackOptions
 {
     /// <summary>The images the attack is built for.</summary>
     public required ImageShape Shape { get; init; }
@@ -14,59 +18,14 @@ public sealed record AttackOptions
     /// <summary>Clean-label poisoning; null = the attack's default (SIG yes, the others no).</summary>
     public bool? CleanLabel { get; init; }
     public int Seed { get; init; }
+
+    /// <summary>The attack's own options, a record of the type its catalog entry names; null = all at their defaults.</summary>
+    public IAttackOptions? Own { get; init; }
+
     /// <summary>
-    /// WaNet, IAD: a fresh poisoned selection every epoch (<see cref="AttackSpec.RedrawEachEpoch"/>) or one fixed set;
-    /// null = the attack's default (WaNet redraws, as BackdoorBench; IAD keeps one fixed set).
+    /// Attack options as a command line gives them, applied over <see cref="Own"/>: the option's long name (or short
+    /// form) and its text, null for a switch given alone. Parsed when the attack is built, where one it does not take
+    /// is an error that lists the ones it does.
     /// </summary>
-    public bool? RedrawEachEpoch { get; init; }
-
-    // BadNets
-    public int? PatchSize { get; init; }
-    public string? PatchPosition { get; init; }
-    public string? PatchPattern { get; init; }
-    public string? PatchImage { get; init; }
-    public string? PatchMask { get; init; }
-    // Blended and Adaptive-Blend
-    public string? BlendImage { get; init; }
-    public double? Alpha { get; init; }
-    // WaNet
-    public int? K { get; init; }
-    public double? S { get; init; }
-    public double? GridRescale { get; init; }
-    public double? CrossRatio { get; init; }
-    public double? PostRotation { get; init; }
-    // SIG
-    public double? Delta { get; init; }
-    public double? Frequency { get; init; }
-    // IAD
-    public double? LambdaDiv { get; init; }
-    public double? LambdaNorm { get; init; }
-    public double? MaskDensity { get; init; }
-    public int? MaskEpochs { get; init; }
-    public double? GeneratorLearningRate { get; init; }
-    public int? GeneratorChannels { get; init; }
-    // Adaptive-Blend
-    public double? TestAlpha { get; init; }
-    public int? Pieces { get; init; }
-    public double? MaskRate { get; init; }
-    public double? CoverRate { get; init; }
-
-    /// <summary>The command-line names of the attack-specific parameters given (not null).</summary>
-    public IEnumerable<string> GivenParameters()
-    {
-        var given = new (string Option, object? Value)[]
-        {
-            ("--patch-size", PatchSize), ("--patch-position", PatchPosition), ("--patch-pattern", PatchPattern),
-            ("--patch-image", PatchImage), ("--patch-mask", PatchMask), ("--blend-image", BlendImage), ("--alpha", Alpha),
-            ("--warp-k", K), ("--warp-s", S), ("--grid-rescale", GridRescale), ("--cross-ratio", CrossRatio),
-            ("--post-rotation", PostRotation),
-            ("--redraw-each-epoch", RedrawEachEpoch),
-            ("--delta", Delta), ("--frequency", Frequency),
-            ("--lambda-div", LambdaDiv), ("--lambda-norm", LambdaNorm), ("--mask-density", MaskDensity),
-            ("--mask-epochs", MaskEpochs), ("--generator-lr", GeneratorLearningRate),
-            ("--generator-channels", GeneratorChannels),
-            ("--test-alpha", TestAlpha), ("--pieces", Pieces), ("--mask-rate", MaskRate), ("--cover-rate", CoverRate),
-        };
-        return given.Where(g => g.Value is not null).Select(g => g.Option);
-    }
+    public IReadOnlyList<(string Option, string? Text)> Arguments { get; init; } = [];
 }

@@ -183,47 +183,10 @@ public static class FireReport
         static string F(BackdoorMetrics? m) => m is null ? "-" : Figures(m);
     }
 
+    /// <summary>The discussion of what the tables show is hand-written (docs/fire-discussion.md); the report links it.</summary>
     private static void AppendDiscussion(StringBuilder md)
     {
-        md.AppendLine("## Reading the figures");
-        md.AppendLine();
-        md.AppendLine("- **One direction per layer.** FIRE assumes the trigger moves latents along a repeatable direction. A fixed patch (BadNets) or a fixed blend");
-        md.AppendLine("  (Blended) does; SIG's sinusoid is also a fixed additive pattern. WaNet's warp and IAD's input-aware triggers differ per image, so their");
-        md.AppendLine("  latent shifts are less aligned with one mean direction: expect weaker, less stable repair there, and compare k = 10 with k = 100.");
-        md.AppendLine("- **SIG is clean-label**: its poisoned training images keep their (target) labels, so the model links the sinusoid to the target's features");
-        md.AppendLine("  rather than to a separate shortcut; the shift can be entangled with genuine target-class features, which a gate cannot tell apart.");
-        md.AppendLine("- **Gating** keeps most clean inputs untouched (about 1% of them exceed the 0.99 clean quantile), which is why CA barely moves");
-        md.AppendLine("  whenever a gated mode is chosen; ungated translation moves every input and is chosen only when the clean guard allows it. Where the");
-        md.AppendLine("  observed samples the backdoor captured reach into the clean tail, the threshold drops to their 0.01 quantile and opens for more clean inputs:");
-        md.AppendLine("  a gate calibrated on clean scores alone let those weaker triggered samples through (GTSRB Blended, 20 epochs, paired: ASR 9.1%).");
-        md.AppendLine("- **Why the choice weighs confidence.** Moving a latent off the target is easy at almost any layer; restoring its class is not:");
-        md.AppendLine("  deep in the network a full-image trigger has already replaced the class evidence, and a repair there lands where no class is sure.");
-        md.AppendLine("  Unpaired, the defender cannot check the class, so the held-out repair counts each sample by its repaired confidence; a bare");
-        md.AppendLine("  \"no longer the target\" rate ties such a repair with one that restores the class. Confidence alone has the opposite flaw:");
-        md.AppendLine("  a step past the clean mean (alpha 1.5) can send every sample, sure of itself, into the class \"opposite\" the trigger (CIFAR-10");
-        md.AppendLine("  SIG: half of the samples into one class). The samples of an all-to-one attack come from the non-target classes in about the");
-        md.AppendLine("  clean reference's shares, so no class may take credit for more of them than that share makes plausible.");
-        md.AppendLine("- **Ties go to the shallower layer.** Where several layers restore about equally confidently on the held-out samples, the");
-        md.AppendLine("  earlier repair did better on the test split in every full-image case we checked (Blended and SIG on both data sets, Blended on");
-        md.AppendLine("  ResNet-20: test PA fell with depth at alpha 1), while on BadNets it moved PA by at most 1.3 points: a later repair works with");
-        md.AppendLine("  features the trigger has already reshaped, an earlier one leaves more of the network to rebuild the class.");
-        md.AppendLine("- **Why a second layer.** One direction at an early layer takes most of a trigger's shift away but can leave a residue that still");
-        md.AppendLine("  reaches the target; at a later layer that residue lies along a direction of its own, which a second repair removes. A later layer");
-        md.AppendLine("  alone cannot do it when the trigger has already erased the class evidence there. The stacked repair must earn its place on the");
-        md.AppendLine("  held-out samples and pass the same clean guard, so it is added only where the defender's own data show a gain. It is off by");
-        md.AppendLine("  default: in docs/fire-stacked.md it raised PA in most settings but also ASR in some (the held-out gain did not always carry over");
-        md.AppendLine("  to the test split), and each repaired layer adds its cost to every prediction.");
-        md.AppendLine("- **Small k and sparse directions**: with few observed samples the direction is noisy; the cross-validated choice avoids plans that");
-        md.AppendLine("  only fit those samples. A dense mean difference over k samples carries sampling noise in every coordinate, and a layer has thousands:");
-        md.AppendLine("  for a local trigger (a patch moves a few hundred coordinates of an early layer) that noise outweighs the trigger's own shift at");
-        md.AppendLine("  small k and tilts the unit direction away from it, so a projection removes only part of the shift. Keeping the significant");
-        md.AppendLine("  coordinates removes most of that noise. A trigger that moves many coordinates a little (WaNet's warp, a faint blend) loses signal");
-        md.AppendLine("  to the threshold instead; both are candidates, and the held-out score decides per model and k.");
-        md.AppendLine("- **ASR and PA beside the clean model's.** The PA target (within 10 points of the undefended CA) assumes the triggered image still");
-        md.AppendLine("  shows its class. Where the clean-model PA is itself far below CA (a noise blend at alpha 0.2, SIG's stripes), the trigger has destroyed");
-        md.AppendLine("  part of the evidence, and repairing the backdoor's direction cannot bring it back. Likewise a weak model sends some triggered");
-        md.AppendLine("  images to the target with no backdoor at all (the clean-model ASR), which no repair of the backdoor removes. Read FIRE's figures");
-        md.AppendLine("  against that column; a target marked ✗† is one the clean model misses too.");
+        md.AppendLine("What these figures show, and why: [fire-discussion.md](fire-discussion.md).");
         md.AppendLine();
     }
 

@@ -93,70 +93,45 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var run = settings.Resume is null ? StartNew(settings) : Continue(settings);
-        using var net = run.Net;
-        string output = Path.GetFullPath(settings.Out ?? settings.Resume ?? Path.Combine("runs", $"{Path.GetFileName(run.DatasetName)}-{run.Net.Architecture}.pt"));
-        OutputPaths.CheckFile(output, "--out", [DataInputs.PathOf(run.Info.Dataset, settings.Data)], "Fire checkpoint", Checkpoint.IsCheckpoint, settings.Force);
-        using var writing = FileLock.Acquire(output, TimeSpan.Zero); // one training per checkpoint: a second one fails naming the first
-        console.MarkupLineInterpolated($"Training [bold]{run.Net.Architecture}[/] ({run.Net.ParameterCount():N0} parameters) on [bold]{run.DatasetName}[/]: {Describe(run.Info.Recipe!, run.Split.Train)}");
+        using var run = settings.Resume is null ? StartNew(settings) : TrainingRun.Resume(settings.Resume, dataset => settings.LoadData(console, dataset), settings.Out);
+        OutputPaths.CheckFile(run.Output, "--out", [DataInputs.PathOf(run.Info.Dataset, settings.Data)], "Fire checkpoint", Checkpoint.IsCheckpoint, settings.Force);
+        using var writing = FileLock.Acquire(run.Output, TimeSpan.Zero); // one training per checkpoint: a second one fails naming the first
+        console.MarkupLineInterpolated($"Training [bold]{run.Net.Architecture}[/] ({run.Net.ParameterCount():N0} parameters) on [bold]{run.Info.Dataset}[/]: {run.Recipe.Describe(run.Split.Train.Count)}.");
+        if (settings.Resume is not null) console.MarkupLineInterpolated($"Resuming after epoch {run.EpochsDone} of {run.Recipe.Epochs}.");
 
-        Trainer trainer = null!;
-        trainer = new Trainer(run.Net, run.Info.Recipe!)
-        {
-            Validation = settings.ValidateEachEpoch ? run.Split.Test : null,
-            EpochCompleted = epoch =>
-            {
-                Checkpoint.Save(run.Net, run.Info with { Metrics = EpochMetrics(epoch) }, output, trainer);
-                console.MarkupLine(EpochLine(epoch));
-            },
-        };
-        using var owned = trainer;
-        if (settings.Resume is not null)
-        {
-            trainer.ContinueFrom(run.Info, settings.Resume);
-            console.MarkupLineInterpolated($"Resuming after epoch {trainer.EpochsDone} of {trainer.Recipe.Epochs}.");
-        }
-
-        TrainResult result;
+        TrainingOutcome outcome;
         try
         {
-            result = TrainingProgressView.Run(console, trainer, run.Split.Train, cancellation);
+            outcome = TrainingProgressView.Run(console, (progress, _) =>
+                run.Run(progress, epoch => console.MarkupLine(EpochLine(epoch)), settings.ValidateEachEpoch, cancellation));
         }
         catch (OperationCanceledException)
         {
-            if (trainer.EpochsDone > 0)
-                console.MarkupLineInterpolated($"[yellow]Interrupted.[/] {output} holds epoch {trainer.EpochsDone}; continue with: fire train --resume {output}");
+            if (run.EpochsDone > 0)
+                console.MarkupLineInterpolated($"[yellow]Interrupted.[/] {run.Output} holds epoch {run.EpochsDone}; continue with: fire train --resume {run.Output}");
             else
                 console.MarkupLine("[yellow]Interrupted[/] before the first epoch ended; nothing was saved.");
             return 130;
         }
 
-        var clock = Stopwatch.StartNew();
-        double testAccuracy = Evaluator.Accuracy(run.Net, run.Split.Test);
-        var metrics = result.Last is { } last ? EpochMetrics(last) : new Dictionary<string, double>(run.Info.Metrics);
-        metrics["test_accuracy"] = testAccuracy;
-        if (result.Epochs.Count > 0) metrics["train_images_per_second"] = result.ImagesPerSecond;
-        Checkpoint.Save(run.Net, run.Info with { EpochsDone = trainer.EpochsDone, Metrics = metrics }, output);
-
+        var result = outcome.Result;
         var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
         table.ShowHeaders = false;
-        table.AddRow("checkpoint", Markup.Escape(output));
-        table.AddRow("epochs", $"{trainer.EpochsDone} of {trainer.Recipe.Epochs}{(result.Epochs.Count < trainer.EpochsDone ? $" ({result.Epochs.Count} in this run)" : "")}");
+        table.AddRow("checkpoint", Markup.Escape(outcome.Checkpoint));
+        table.AddRow("epochs", $"{outcome.EpochsDone} of {outcome.Epochs}{(result.Epochs.Count < outcome.EpochsDone ? $" ({result.Epochs.Count} in this run)" : "")}");
         if (result.Last is { } final)
         {
             table.AddRow("train loss / accuracy", $"{final.Loss:F4} / {final.Accuracy:P2}");
             table.AddRow("training time", $"{result.TotalDuration:hh\\:mm\\:ss} ({result.ImagesPerSecond:N0} img/s)");
         }
-        table.AddRow("test accuracy", $"{testAccuracy:P2} ({run.Split.Test.Count:N0} images, {clock.Elapsed.TotalSeconds:F1} s)");
+        table.AddRow("test accuracy", $"{outcome.TestAccuracy:P2} ({run.Split.Test.Count:N0} images, {outcome.TestTime.TotalSeconds:F1} s)");
         table.AddRow("peak memory", $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024):F2} GiB");
         table.AddRow("torch threads", $"{TorchSharp.torch.get_num_threads()}");
         console.Write(table);
         return 0;
     }
 
-    private sealed record RunSetup(LayeredNet Net, CheckpointInfo Info, DataSplit Split, string DatasetName);
-
-    private RunSetup StartNew(TrainSettings settings)
+    private TrainingRun StartNew(TrainSettings settings)
     {
         string dataset = settings.Dataset!;
         var split = settings.LoadData(console, dataset);
@@ -172,44 +147,10 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             Augmentation = settings.NoAugment ? Augmentation.None : Datasets.DefaultAugmentation(split.Name),
             MaxTrainSamples = settings.Subset,
         };
-        recipe.Validate();
         string name = Datasets.Reference(dataset, settings.Data);
-        var net = Trainer.CreateModel(settings.Model ?? ModelZoo.Default, split.Train, split.Normalization, recipe.Seed);
-        return new RunSetup(net, CheckpointInfo.For(net, name, split.Train, split.Normalization, recipe), split, name);
-    }
-
-    private RunSetup Continue(TrainSettings settings)
-    {
-        var (net, info) = Checkpoint.Load(settings.Resume!);
-        try
-        {
-            if (info.Recipe is null) throw new InvalidDataException($"Checkpoint '{settings.Resume}' records no training recipe to continue.");
-            var split = settings.LoadData(console, info.Dataset);
-            info.CheckData(split.Train, settings.Resume!);
-            return new RunSetup(net, info, split, info.Dataset);
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
-    }
-
-    private static string Describe(TrainRecipe recipe, ImageDataset train)
-    {
-        int images = recipe.MaxTrainSamples is int max && max < train.Count ? max : train.Count;
-        var augmentation = recipe.Augmentation is { } a && a != Augmentation.None
-            ? $"crop padding {a.CropPadding}{(a.HorizontalFlip ? " + flip" : "")}"
-            : "no augmentation";
-        return $"{recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")} over {images:N0} of {train.Count:N0} images, batch {recipe.BatchSize}, SGD lr {recipe.LearningRate} " +
-               $"(cosine per step), momentum {recipe.Momentum}, weight decay {recipe.WeightDecay}{(recipe.LabelSmoothing > 0 ? $", label smoothing {recipe.LabelSmoothing}" : "")}, seed {recipe.Seed}, {augmentation}.";
-    }
-
-    private static Dictionary<string, double> EpochMetrics(EpochSummary epoch)
-    {
-        var metrics = new Dictionary<string, double> { ["train_loss"] = epoch.Loss, ["train_accuracy"] = epoch.Accuracy };
-        if (epoch.ValidationAccuracy is double validation) metrics["validation_accuracy"] = validation;
-        return metrics;
+        string architecture = settings.Model ?? ModelZoo.Default;
+        string output = settings.Out ?? Path.Combine("runs", $"{Path.GetFileName(name)}-{architecture}.pt");
+        return TrainingRun.Start(name, split, architecture, recipe, output);
     }
 
     private static string EpochLine(EpochSummary e) =>

@@ -1,18 +1,14 @@
-using Fire.Data;
 using Fire.Training;
 using Spectre.Console;
 
 namespace Fire.Cli.Commands;
 
-/// <summary>Runs a <see cref="Trainer"/> under a Spectre progress bar: epoch, loss, accuracy, img/s and ETA.</summary>
+/// <summary>A training under a Spectre progress bar: epoch, loss, accuracy, img/s and ETA.</summary>
 public static class TrainingProgressView
 {
-    public static TrainResult Run(IAnsiConsole console, Trainer trainer, ImageDataset train, CancellationToken cancellation) =>
-        Run(console, (progress, _) => trainer.Fit(train, progress, cancellation));
-
     /// <summary>
-    /// Runs any training that reports <see cref="TrainProgress"/> (an attack's, for instance) under the same bar;
-    /// the status callback shows a phase message (e.g. a pre-training step) in the bar until progress resumes.
+    /// Runs a training that reports <see cref="TrainProgress"/> under the bar; the status callback shows a phase
+    /// message (e.g. a pre-training step) in the bar until progress resumes.
     /// </summary>
     public static T Run<T>(IAnsiConsole console, Func<IProgress<TrainProgress>, Action<string>, T> train)
     {

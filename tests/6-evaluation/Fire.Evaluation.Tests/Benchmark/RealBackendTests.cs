@@ -3,6 +3,7 @@ using Fire.Evaluation.Benchmark;
 namespace Fire.Evaluation.Tests.Benchmark;
 
 /// <summary>The real backend on a tiny MNIST matrix: a backdoored small-cnn trained once (1 epoch, 500 images), cached and reused.</summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class RealBackendTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("fire-bench-real-").FullName;
@@ -24,7 +25,7 @@ public sealed class RealBackendTests : IDisposable
         var statuses = new List<string>();
         var progress = new Collect(p => statuses.Add(p.Stage));
 
-        var first = new BenchmarkRunner(new TorchBenchmarkBackend(models, TestData.Root)).Run(matrix, results, progress: progress);
+        var first = new BenchmarkRunner(new TorchBenchmarkBackend(models, SharedFolders.Data)).Run(matrix, results, progress: progress);
         Assert.Equal((2, 0, 0), (first.Computed, first.Reused, first.Failed));
         Assert.Contains(statuses, s => s.StartsWith("training model mnist-small-cnn-badnets-"));
         var model = Assert.Single(Directory.GetFiles(models.Folder, "*.pt"));
@@ -38,7 +39,7 @@ public sealed class RealBackendTests : IDisposable
 
         statuses.Clear();
         var grown = matrix with { Defenses = ["none", "blur", "shrinkpad"] };
-        var second = new BenchmarkRunner(new TorchBenchmarkBackend(models, TestData.Root)).Run(grown, results, progress: progress);
+        var second = new BenchmarkRunner(new TorchBenchmarkBackend(models, SharedFolders.Data)).Run(grown, results, progress: progress);
         Assert.Equal((1, 2), (second.Computed, second.Reused));
         Assert.Contains(statuses, s => s.StartsWith("reusing model mnist-small-cnn-badnets-"));
         Assert.DoesNotContain(statuses, s => s.StartsWith("training"));
@@ -48,20 +49,5 @@ public sealed class RealBackendTests : IDisposable
     private sealed class Collect(Action<BenchmarkProgress> report) : IProgress<BenchmarkProgress>
     {
         public void Report(BenchmarkProgress value) => report(value);
-    }
-}
-
-/// <summary>The shared data folder: FIRE_DATA, else ../shared/data beside the folder holding Fire.slnx.</summary>
-internal static class TestData
-{
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        if (Environment.GetEnvironmentVariable("FIRE_DATA") is { Length: > 0 } fromEnvironment) return fromEnvironment;
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Fire.slnx")))
-                return Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "data"));
-        throw new DirectoryNotFoundException("No Fire.slnx above the test assembly; set FIRE_DATA to the data folder.");
     }
 }

@@ -11,6 +11,7 @@ namespace Fire.Cli.Tests.GuardCommands;
 /// guard on them, classify triggered test images with it; on the small BadNets MNIST model of <see cref="BackdooredMnist"/>.
 /// </summary>
 [Collection(BackdooredMnist.Collection)]
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class GuardCommandTests(BackdooredMnist backdoor)
 {
     private string Folder(string name) => Path.Combine(backdoor.Folder, name);

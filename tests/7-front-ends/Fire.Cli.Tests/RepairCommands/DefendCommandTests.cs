@@ -4,6 +4,7 @@ namespace Fire.Cli.Tests.RepairCommands;
 
 /// <summary>`fire defend` on the small BadNets MNIST model of <see cref="BackdooredMnist"/>.</summary>
 [Collection(BackdooredMnist.Collection)]
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class DefendCommandTests(BackdooredMnist backdoor)
 {
     [Fact]

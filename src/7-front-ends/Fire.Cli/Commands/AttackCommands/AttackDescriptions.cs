@@ -36,7 +36,7 @@ public static class AttackDescriptions
         if (attack.Spec.Poisoning is not { } p) return "not trained";
         string text = $"{p.Poisoned:N0} of {p.TrainingImages:N0} training images ({p.EffectiveRate:P2})";
         if (p.Poisoned < p.Requested) text += $", fewer than the {p.Requested:N0} requested: only {p.Poisoned:N0} were eligible";
-        if (p.Auxiliary > 0) text += $", plus {p.Auxiliary:N0} label-keeping {AuxiliaryName(attack.Name)} samples";
+        if (p.Auxiliary > 0) text += $", plus {p.Auxiliary:N0} label-keeping {attack.AuxiliarySamples} samples";
         if (attack.Spec.RedrawEachEpoch) text += ", drawn afresh every epoch";
         return text;
     }
@@ -67,11 +67,4 @@ public static class AttackDescriptions
         yield return ("PA (poisoned accuracy, BackdoorBench's RA)", $"{metrics.PoisonedAccuracy:P2}");
         if (metrics.CleanToTarget is double share) yield return ("clean to target (other classes' clean images predicted as the target)", $"{share:P2}");
     }
-
-    private static string AuxiliaryName(string attack) => attack switch
-    {
-        "wanet" => "noise-mode",
-        "adaptive-blend" => "cover",
-        _ => "cross",
-    };
 }

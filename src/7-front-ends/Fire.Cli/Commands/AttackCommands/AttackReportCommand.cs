@@ -4,6 +4,7 @@ using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Evaluation.Benchmark;
+using Fire.Evaluation.Runs;
 using Fire.Engines.Torch;
 using Fire.Training;
 using Spectre.Console;
@@ -79,32 +80,25 @@ public sealed class AttackReportCommand(IAnsiConsole console) : Command<AttackRe
     public override int Execute(CommandContext context, AttackReportSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var attacks = settings.AttackNames;
+        var grid = new ExperimentGrid(AttackReportSettings.List(settings.Datasets), AttackReportSettings.List(settings.Models), settings.Epochs!.Value,
+            settings.Seed, settings.Subset, settings.Runs, settings.Data);
         var sections = new List<AttackReport.Section>();
-        foreach (string datasetArgument in AttackReportSettings.List(settings.Datasets))
+        foreach (var section in grid.Sections(dataset => settings.LoadData(console, dataset), new ConsoleRunObserver(console), cancellation))
         {
-            string dataset = Datasets.Locate(datasetArgument, settings.Data).Name;
-            var split = settings.LoadData(console, datasetArgument);
-            var recipe = new TrainRecipe(settings.Epochs!.Value, Seed: settings.Seed, Augmentation: Datasets.DefaultAugmentation(dataset),
-                MaxTrainSamples: settings.Subset);
-            recipe.Validate();
-            foreach (string model in AttackReportSettings.List(settings.Models))
+            var split = section.Split;
+            console.MarkupLineInterpolated($"[bold]{section.Dataset} / {section.Architecture}[/]: {section.Recipe.Describe(split.Train.Count)}");
+            using var clean = section.Models.Clean();
+            var rows = new List<AttackReport.Row>();
+            foreach (string name in settings.AttackNames)
             {
-                cancellation.ThrowIfCancellationRequested();
-                console.MarkupLineInterpolated($"[bold]{dataset} / {model}[/]: {AttackDescriptions.Recipe(recipe, split.Train.Count)}");
-                var runs = new ReportRuns(console, new ModelCache(settings.Runs), Datasets.Reference(datasetArgument, settings.Data), model, split, recipe, cancellation);
-                using var clean = runs.Clean();
-                var rows = new List<AttackReport.Row>();
-                foreach (string name in attacks)
-                {
-                    using var attacked = runs.Attack(AttackCatalog.CreateForRun(name, ImageShape.Of(split.Train), settings.Seed, dataset, recipe.Epochs, settings.MaskEpochs));
-                    var attack = attacked.Checkpoint;
-                    var cleanModel = AttackMetrics.Measure(clean.Net, split.Test, attack.Trigger, attack.Target);
-                    rows.Add(new AttackReport.Row(attack.Spec, attacked.Metrics, cleanModel, attacked.Seconds));
-                    console.MarkupLineInterpolated($"  {name}: {attacked.Metrics}");
-                }
-                sections.Add(new AttackReport.Section(dataset, model, recipe, split.Train.Count, clean.Accuracy, clean.Seconds, rows));
+                using var attacked = section.Models.Attack(AttackCatalog.CreateForRun(name, ImageShape.Of(split.Train), settings.Seed, section.Dataset,
+                    section.Recipe.Epochs, settings.MaskEpochs));
+                var attack = attacked.Checkpoint;
+                var cleanModel = AttackMetrics.Measure(clean.Net, split.Test, attack.Trigger, attack.Target);
+                rows.Add(new AttackReport.Row(attack.Spec, attacked.Metrics, cleanModel, attacked.Seconds));
+                console.MarkupLineInterpolated($"  {name}: {attacked.Metrics}");
             }
+            sections.Add(new AttackReport.Section(section.Dataset, section.Architecture, section.Recipe, split.Train.Count, clean.Accuracy, clean.Seconds, rows));
         }
         string output = Path.GetFullPath(settings.Out);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);

@@ -7,6 +7,7 @@ using Fire.Cli.Commands.AttackCommands;
 using Fire.Data;
 using Fire.Guard;
 using Fire.Evaluation.Benchmark;
+using Fire.Evaluation.Runs;
 using Fire.Evaluation.Plots;
 using Fire.Evaluation.Repair;
 using Fire.Engines.Torch;
@@ -72,81 +73,25 @@ public sealed class DefendReportSettings : FireSettings
 /// </summary>
 public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendReportSettings>
 {
-    private static readonly string[] CurveAttacks = [BadNetsAttack.Kind, BlendedAttack.Kind];
-
     public override int Execute(CommandContext context, DefendReportSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        var attackNames = settings.Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
+        var attacks = settings.Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
             ? AttackCatalog.Names
             : FireSettings.List(settings.Attacks).Select(AttackCatalog.Canonical).ToList();
+        var grid = new ExperimentGrid(FireSettings.List(settings.Datasets), FireSettings.List(settings.Models), settings.Epochs!.Value, settings.Seed,
+            settings.Subset, settings.Runs, settings.Data);
+        var run = new FireReportRun(grid, attacks, settings.Experiment(FireExperimentSettings.DefaultStreamingPoints), !settings.NoAugmentationCheck,
+            settings.MaskEpochs, settings.Out);
+        var (sections, plots) = run.Run(dataset => settings.LoadData(console, dataset), new ConsoleRunObserver(console), new FireResultViews.StatusLines(console),
+            title => console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified()), cancellation);
+
         string output = Path.GetFullPath(settings.Out);
-        string plotFolder = Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output));
-        var sections = new List<FireReport.Section>();
-        var plots = new List<string>();
-        foreach (string datasetArgument in FireSettings.List(settings.Datasets))
-        {
-            string dataset = Datasets.Locate(datasetArgument, settings.Data).Name;
-            var split = settings.LoadData(console, datasetArgument);
-            var recipe = new TrainRecipe(settings.Epochs!.Value, Seed: settings.Seed, Augmentation: Datasets.DefaultAugmentation(dataset),
-                MaxTrainSamples: settings.Subset);
-            recipe.Validate();
-            foreach (string model in FireSettings.List(settings.Models))
-            {
-                var runs = new ReportRuns(console, new ModelCache(settings.Runs), Datasets.Reference(datasetArgument, settings.Data), model, split, recipe, cancellation);
-                using var clean = runs.Clean(); // for the clean-model ASR and PA: a clean model of the same recipe on the triggered images
-                var rows = new List<FireReport.Row>();
-                foreach (string name in attackNames)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    console.Write(new Rule($"[bold]{dataset} / {model} / {name}[/]").LeftJustified());
-                    using var attacked = runs.Attack(AttackCatalog.CreateForRun(name, ImageShape.Of(split.Train), settings.Seed, dataset, recipe.Epochs, settings.MaskEpochs));
-                    var checkpoint = attacked.Checkpoint;
-                    using var layered = new TorchLayeredModel(checkpoint.Net);
-                    var variants = Variants(settings, name).ToDictionary(v => v.Name, v =>
-                    {
-                        console.MarkupLineInterpolated($"[bold]{v.Name}[/]");
-                        return FireExperiment.Run(layered, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, v.Settings,
-                            new FireResultViews.StatusLines(console));
-                    });
-                    rows.Add(new FireReport.Row(name, variants, AttackMetrics.Measure(clean.Net, split.Test, checkpoint.Trigger, checkpoint.Target)));
-                    if (CurveAttacks.Contains(name)) plots.AddRange(Plot(plotFolder, output, $"{dataset}-{model}-{name}", variants[FireReport.Unpaired]));
-                }
-                sections.Add(new FireReport.Section(dataset, model, AttackDescriptions.Recipe(recipe, split.Train.Count), rows));
-            }
-        }
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, FireReport.Markdown(settings.CommandLine(), sections, plots));
         string json = Path.Combine(Path.GetFullPath(settings.Runs), "fire-report.json");
         File.WriteAllText(json, JsonSerializer.Serialize(sections, FireResultViews.Json));
-        console.MarkupLineInterpolated($"Wrote [bold]{output}[/], its plots under {plotFolder} and every result in {json}.");
+        console.MarkupLineInterpolated($"Wrote [bold]{output}[/], its plots beside it and every result in {json}.");
         return 0;
-    }
-
-    /// <summary>Unpaired (with the streaming curve and latency for BadNets and Blended, latency for all), paired, and unpaired with augmentation.</summary>
-    private static IEnumerable<(string Name, FireExperimentSettings Settings)> Variants(DefendReportSettings settings, string attack)
-    {
-        var reported = FireReport.ReportedK;
-        var unpaired = settings.Experiment(CurveAttacks.Contains(attack) ? FireExperimentSettings.DefaultStreamingPoints : reported) with { Observed = 100, Paired = false };
-        yield return (FireReport.Unpaired, unpaired);
-        yield return (FireReport.Paired, unpaired with { Paired = true, StreamingPoints = reported, MeasureLatency = false });
-        if (!settings.NoAugmentationCheck)
-            yield return (FireReport.Augmented, unpaired with
-            {
-                StreamingPoints = reported, MeasureLatency = false,
-                Fire = unpaired.Fire with { Augmentation = ImageAugmentation.Standard },
-            });
-    }
-
-    /// <summary>The streaming curve and latent plot of one run; returns their paths relative to the markdown.</summary>
-    private static IEnumerable<string> Plot(string folder, string markdown, string stem, FireExperimentResult result)
-    {
-        string curve = Path.Combine(folder, $"{stem}-streaming.png");
-        FirePlots.StreamingCurve(curve, result.Streaming, result.Undefended, $"{stem}: FIRE while poisoned samples arrive (unpaired)");
-        yield return Path.GetRelativePath(Path.GetDirectoryName(markdown)!, curve);
-        if (result.Projection is not { } projection) yield break;
-        string latents = Path.Combine(folder, $"{stem}-latents.png");
-        FirePlots.Latents(latents, projection, $"{stem}: latents at {projection.Layer} ({projection.Repair})");
-        yield return Path.GetRelativePath(Path.GetDirectoryName(markdown)!, latents);
     }
 }

@@ -3,7 +3,9 @@ using Fire.Attacks;
 using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Data;
+using Fire.Evaluation.Benchmark;
 using Fire.Evaluation.Repair;
+using Fire.Evaluation.Runs;
 using Fire.Engines.Torch;
 using Fire.Training;
 using Spectre.Console;
@@ -26,8 +28,12 @@ public sealed class DemoSettings : FireSettings
     public int Subset { get; set; } = 20000;
 
     [CommandOption("--runs <DIR>")]
-    [Description("Where the backdoored model is cached and the results go (default: runs/demo).")]
-    public string Runs { get; set; } = Path.Combine("runs", "demo");
+    [Description("Model cache shared with `fire attack report`, `fire defend-report` and `fire bench`: the backdoored model is trained once (default: runs/models).")]
+    public string Runs { get; set; } = ModelCache.DefaultFolder;
+
+    [CommandOption("--out <DIR>")]
+    [Description("Where the results, plots and the fitted guard go (default: runs/demo).")]
+    public string Out { get; set; } = Path.Combine("runs", "demo");
 
     public DemoSettings() => TestLimit = 2000;
 
@@ -51,53 +57,35 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         var split = settings.LoadData(console, settings.Dataset);
         var recipe = new TrainRecipe(settings.Epochs, Augmentation: Datasets.DefaultAugmentation(dataset),
             MaxTrainSamples: settings.Subset == 0 ? null : settings.Subset);
-        string checkpointPath = Path.GetFullPath(Path.Combine(settings.Runs, $"{dataset}-{ModelZoo.Default}-{BadNetsAttack.Kind}.pt"));
+        string output = Path.GetFullPath(settings.Out);
 
         console.Write(new Rule("[bold]1. A backdoored model[/]").LeftJustified());
-        using var checkpoint = Backdoored(Datasets.Reference(settings.Dataset, settings.Data), split, recipe, checkpointPath, cancellation);
+        var runs = new ModelRuns(new ModelCache(settings.Runs), Datasets.Reference(settings.Dataset, settings.Data), ModelZoo.Default, split, recipe,
+            new ConsoleRunObserver(console), cancellation);
+        var attack = AttackCatalog.Create(BadNetsAttack.Kind, new AttackOptions { Shape = ImageShape.Of(split.Train) });
+        if (!ModelCache.IsComplete(new ModelCache(settings.Runs).PathFor(ModelCache.Key(Datasets.Reference(settings.Dataset, settings.Data), ModelZoo.Default, attack.Spec, recipe))))
+            console.MarkupLineInterpolated($"[grey]Training it now ({recipe.Epochs} epochs on {recipe.MaxTrainSamples?.ToString("N0") ?? "all"} images, 10% poisoned; most of the demo's time, once: the model is cached).[/]");
+        using var attacked = runs.Attack(attack);
+        var checkpoint = attacked.Checkpoint;
         using var model = new TorchLayeredModel(checkpoint.Net);
         console.MarkupLineInterpolated($"{ModelZoo.Default} on {dataset}, poisoned with BadNets ({AttackCatalog.Summary(BadNetsAttack.Kind)}): every triggered image should become class {checkpoint.Target} ([italic]{split.Train.ClassNames[checkpoint.Target]}[/]).");
+        console.MarkupLineInterpolated($"Undefended on the whole test split ({split.Test.Count:N0} images): clean accuracy [bold]{attacked.Metrics.CleanAccuracy:P1}[/], attack success rate [bold red]{attacked.Metrics.AttackSuccessRate:P1}[/].");
 
         console.Write(new Rule("[bold]2. FIRE: estimate the trigger direction, repair latents at inference[/]").LeftJustified());
-        console.MarkupLineInterpolated($"The defender holds {settings.Clean} clean training images and sees triggered ones arrive, one batch at a time; the test split is used only to measure.");
+        console.MarkupLineInterpolated($"The defender holds {settings.Clean} clean training images and sees triggered ones arrive, one batch at a time; the test split is used only to measure{(settings.TestLimit is int limit ? $" (a seeded {limit:N0} of its images, from here on)" : "")}.");
+        string guardPath = Path.Combine(output, "fire-guard.json");
         var result = FireExperiment.Run(model, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target,
-            settings.Experiment(FireExperimentSettings.DefaultStreamingPoints), new FireResultViews.StatusLines(console),
-            Path.Combine(Path.GetFullPath(settings.Runs), "fire-guard.json"));
+            settings.Experiment(FireExperimentSettings.DefaultStreamingPoints), new FireResultViews.StatusLines(console), guardPath);
 
         console.Write(new Rule("[bold]3. Result[/]").LeftJustified());
         DefendCommand.Show(console, result);
         var before = result.Undefended;
         var after = result.Defended;
         console.MarkupLineInterpolated($"Attack success fell from [red]{before.AttackSuccessRate:P1}[/] to [green]{after.AttackSuccessRate:P1}[/]; triggered images are classified correctly {after.PoisonedAccuracy:P1} of the time (was {before.PoisonedAccuracy:P1}), clean accuracy {before.CleanAccuracy:P1} -> {after.CleanAccuracy:P1}.");
-        foreach (string file in FireResultViews.Write(Path.GetFullPath(settings.Runs), result, $"{dataset} {ModelZoo.Default} badnets"))
+        foreach (string file in FireResultViews.Write(output, result, $"{dataset} {ModelZoo.Default} badnets"))
             console.MarkupLineInterpolated($"Wrote [bold]{file}[/]");
-        console.MarkupLineInterpolated($"Next: [bold]fire defend --model {checkpointPath}[/] (options: --observed, --paired, --mode, --layers, --alpha, --directions).");
+        console.MarkupLineInterpolated($"Wrote [bold]{guardPath}[/]: the fitted guard (directions, clean statistics, plan), for `fire guard predict --model {attacked.Path} --guard {guardPath}`.");
+        console.MarkupLineInterpolated($"Next: [bold]fire defend --model {attacked.Path}[/] (options: --observed, --paired, --mode, --layers, --alpha, --directions).");
         return 0;
-    }
-
-    /// <summary>The cached backdoored model when its recipe matches, else one trained now (and cached).</summary>
-    private BackdoorCheckpoint Backdoored(string datasetReference, DataSplit split, TrainRecipe recipe, string path, CancellationToken cancellation)
-    {
-        if (File.Exists(path) && File.Exists(Fire.Training.Checkpoint.SidecarPath(path)) && Fire.Training.Checkpoint.ReadInfo(path) is { } info
-            && info.Recipe == recipe && info.EpochsDone == recipe.Epochs && info.Attack is not null)
-        {
-            var cached = BackdoorCheckpoint.Load(path);
-            console.MarkupLineInterpolated($"Reusing {path}.");
-            Report(AttackMetrics.From(cached.Info.Metrics));
-            return cached;
-        }
-        console.MarkupLineInterpolated($"[grey]Training it now ({recipe.Epochs} epochs on {recipe.MaxTrainSamples?.ToString("N0") ?? "all"} images, 10% poisoned); cached at {path}.[/]");
-        var attack = AttackCatalog.Create(BadNetsAttack.Kind, new AttackOptions { Shape = ImageShape.Of(split.Train) });
-        var run = TrainingProgressView.Run(console, (progress, status) =>
-            BackdoorTraining.Run(datasetReference, split, ModelZoo.Default, attack, recipe, path, new AttackTrainingHooks(progress, status, Cancellation: cancellation)));
-        run.Net.Dispose();
-        Report(run.Metrics);
-        return BackdoorCheckpoint.Load(path);
-    }
-
-    private void Report(AttackMetrics? metrics)
-    {
-        if (metrics is null) return;
-        console.MarkupLineInterpolated($"Undefended on the test split: clean accuracy [bold]{metrics.CleanAccuracy:P1}[/], attack success rate [bold red]{metrics.AttackSuccessRate:P1}[/].");
     }
 }

@@ -80,7 +80,7 @@ public class FireOptionSettings : ComputeSettings
         var densities = Directions is null ? defaults.Densities : List(Directions).Select(DirectionDensities.Parse).Distinct().ToList();
         var layers = Layers is null ? null : List(Layers);
         var augmentation = Augment == 0 ? ImageAugmentation.None : ImageAugmentation.Standard with { Copies = Augment };
-        IReadOnlyList<RepairSpec>? plan = null;
+        IReadOnlyList<RepairSetting>? plan = null;
         if (Fixed)
         {
             if (modes.Count != 1) throw new ArgumentException($"--fixed takes one --mode, got {modes.Count}.");
@@ -88,7 +88,7 @@ public class FireOptionSettings : ComputeSettings
                 throw new ArgumentException($"--fixed takes one --alpha or one per layer ({layers.Length}), got {alphas.Count}.");
             if (Directions is not null && densities.Count != 1) throw new ArgumentException($"--fixed takes one --directions, got {densities.Count}.");
             var density = Directions is null ? DirectionDensity.Dense : densities[0];
-            plan = layers!.Select((layer, i) => new RepairSpec(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i], density)).ToList();
+            plan = layers!.Select((layer, i) => new RepairSetting(layer, modes[0], alphas[alphas.Count == 1 ? 0 : i], density)).ToList();
         }
         return defaults with { Modes = modes, Alphas = alphas, Densities = densities, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed,
             MaxCleanAccuracyDrop = MaxCleanDrop, MaxTargetClassDropRatio = MaxTargetRatio,
@@ -114,7 +114,7 @@ public class FireOptionSettings : ComputeSettings
     public static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static float ParseAlpha(string text) =>
-        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float alpha) && float.IsFinite(alpha) && alpha >= 0
+        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float alpha) && RepairSetting.IsValidAlpha(alpha)
             ? alpha
             : throw new ArgumentException($"--alpha takes finite numbers >= 0, got '{text}'.");
 }
@@ -131,7 +131,7 @@ public class FireSettings : FireOptionSettings
     public bool Paired { get; set; }
 
     [CommandOption("--test-limit <N>")]
-    [Description("Evaluate on a seeded subset of N test images (default: the whole test split).")]
+    [Description("Evaluate on a seeded subset of N test images (default: the whole test split; `fire demo`: 2000).")]
     public int? TestLimit { get; set; }
 
     [CommandOption("--no-latency")]

@@ -1,0 +1,88 @@
+using Fire.Onnx;
+using Onnx;
+
+namespace Fire.Guard.Onnx;
+
+/// <summary>
+/// Writes a guard's <see cref="RepairPlan"/> into an ONNX classifier as standard operators, so the hardened model runs
+/// wherever ONNX runs, without Fire. At each repaired layer the producing node's output is renamed and the repair
+/// reads it and writes the original name, so every consumer (and a graph output of that name) gets the repaired
+/// tensor, and the graph keeps its input and output names. Per row h (flattened to D values, unit direction u):
+/// score s = h·u - &lt;mu, u&gt; (MatMul, Sub); translate h - alpha·beta; projection h - max(0, s - m)·(alpha·u) (Relu);
+/// gated modes repair only where s &gt; tau (Greater, then Where or Cast on the per-row coefficient): the arithmetic of
+/// <see cref="LayerRepair.Repair"/>. Every other mode ends in one Gemm, h - c·v for a per-row coefficient c (N x 1) and a row
+/// v (1 x D) (a plain Sub for ungated translation), so the only pass over the whole activation is that Gemm (and the
+/// MatMul that scores it); a row with c = 0 comes out unchanged, bit for bit. Direction, alpha, the clean mean score m, &lt;mu, u&gt; and tau are
+/// initializers named fire/LAYER/...; products of initializers (alpha·beta) are left to the runtime's constant folding.
+/// </summary>
+public static class GuardOnnxExport
+{
+    /// <summary>Where is opset 9; older graphs are refused rather than upgraded (an upgrade could change their own operators).</summary>
+    public const long MinimumOpset = 9;
+
+    /// <summary>A hardened copy of <paramref name="model"/>; <paramref name="source"/> names the model in errors.</summary>
+    public static ModelProto Harden(ModelProto model, RepairPlan plan, string source)
+    {
+        if (plan.IsEmpty)
+            throw new ArgumentException($"The guard repairs nothing (no poisoned samples observed yet): there is nothing to write into '{source}'. Observe flagged images first.");
+        long opset = OnnxModelFile.DefaultOpset(model);
+        if (opset < MinimumOpset)
+            throw new InvalidDataException($"'{source}' imports ONNX opset {opset}; the repair needs {MinimumOpset} or newer. Re-export the model with a newer opset.");
+        var hardened = model.Clone();
+        foreach (var repair in plan.Repairs) Splice(hardened.Graph, repair, source);
+        return hardened;
+    }
+
+    private static void Splice(GraphProto graph, LayerRepair repair, string source)
+    {
+        var location = OnnxLayerLocation.Find(graph, repair.Layer, source);
+        int dimension = repair.Direction.Dimension;
+        if (location.SampleSize is { } size && size != dimension)
+            throw new InvalidDataException($"'{source}': layer '{repair.Layer}' holds {size} values per image, the guard's direction {dimension}: the guard was fitted for another model.");
+
+        var builder = new OnnxGraphBuilder(graph, insertAt: location.NodeIndex + 1);
+        string prefix = $"fire/{repair.Layer}";
+        string raw = builder.UniqueName($"{prefix}/unrepaired");
+        graph.Node[location.NodeIndex].Output[location.OutputIndex] = raw;
+
+        // The shape to restore: a constant where the graph declares the sample shape, else read at run time.
+        string shape = location.SampleShape is { } known
+            ? builder.Int64s($"{prefix}/shape", [-1, .. known], known.Length + 1)
+            : builder.Node("Shape", $"{prefix}/shape", [raw]);
+        string flat = builder.Node("Flatten", $"{prefix}/flatten", [raw], attributes: OnnxGraphBuilder.Int("axis", 1));
+        string alpha = builder.Scalar($"{prefix}/alpha", repair.Alpha);
+        bool gated = RepairModes.IsGated(repair.Mode);
+        bool translate = repair.Mode is RepairMode.Translate or RepairMode.GatedTranslate;
+        string? unit = null, score = null;
+        if (gated || !translate)
+        {
+            unit = builder.Floats($"{prefix}/unit", repair.Direction.Unit, dimension, 1);
+            string dot = builder.Node("MatMul", $"{prefix}/dot", [flat, unit]);
+            score = builder.Node("Sub", $"{prefix}/score", [dot, builder.Scalar($"{prefix}/clean_mean_score", repair.Direction.CleanMeanScore)]);
+        }
+        string? gate = gated ? builder.Node("Greater", $"{prefix}/gate", [score!, builder.Scalar($"{prefix}/threshold", repair.CleanScores.Threshold)]) : null;
+
+        // Per row: h - c·v, with a coefficient c (N x 1) and a row v (1 x D); translate without a gate subtracts v from every row.
+        string repaired;
+        if (translate)
+        {
+            string row = builder.Node("Mul", $"{prefix}/shift", [alpha, builder.Floats($"{prefix}/beta", repair.Direction.Beta, 1, dimension)]);
+            repaired = gated
+                ? Subtract(builder, prefix, builder.Node("Cast", $"{prefix}/gate_as_float", [gate!], attributes: OnnxGraphBuilder.Int("to", (long)TensorProto.Types.DataType.Float)), row, flat)
+                : builder.Node("Sub", $"{prefix}/repair", [flat, row]);
+        }
+        else
+        {
+            string excess = builder.Node("Sub", $"{prefix}/excess", [score!, builder.Scalar($"{prefix}/clean_score_mean", repair.CleanScores.Mean)]);
+            string coefficient = builder.Node("Relu", $"{prefix}/excess_above_clean", [excess]);
+            if (gated) coefficient = builder.Node("Where", $"{prefix}/gated", [gate!, coefficient, builder.Scalar($"{prefix}/zero", 0f)]);
+            string row = builder.Node("Mul", $"{prefix}/step", [alpha, builder.Node("Transpose", $"{prefix}/unit_row", [unit!])]);
+            repaired = Subtract(builder, prefix, coefficient, row, flat);
+        }
+        builder.Node("Reshape", $"{prefix}/repaired", [repaired, shape], output: location.Tensor);
+    }
+
+    /// <summary>h - c·v as one Gemm: -1 * (c x v) + 1 * h.</summary>
+    private static string Subtract(OnnxGraphBuilder builder, string prefix, string coefficient, string row, string flat) =>
+        builder.Node("Gemm", $"{prefix}/repair", [coefficient, row, flat], attributes: [OnnxGraphBuilder.Float("alpha", -1f), OnnxGraphBuilder.Float("beta", 1f)]);
+}

@@ -1,0 +1,117 @@
+using System.ComponentModel;
+using System.Globalization;
+using Fire.Cli.Commands.ExportCommands;
+using Fire.Engines.Torch.Export;
+using Fire.Evaluation.Latency;
+using Fire.Evaluation.Reports;
+using Fire.Guard;
+using Fire.Guard.Onnx;
+using Fire.Onnx;
+using Fire.Onnx.Runtime;
+using Onnx;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fire.Cli.Commands.GuardCommands;
+
+public sealed class GuardExportSettings : SavedGuardSettings
+{
+    [CommandOption("--out <FILE>")]
+    [Description("The hardened ONNX model to write: the model with the guard's repair inside, same input and output names.")]
+    public string? Out { get; set; }
+
+    [CommandOption("--bench")]
+    [Description("Also time the hardened model against the plain one on ONNX Runtime (batch 1 and 128, interleaved).")]
+    public bool Bench { get; set; }
+
+    public override ValidationResult Validate() =>
+        Out is null ? ValidationResult.Error("--out is required: the hardened .onnx file to write.") : base.Validate();
+}
+
+/// <summary>
+/// <c>fire guard export</c>: a saved guard's repair written into the model's ONNX graph as standard operators, so the
+/// hardened model runs wherever ONNX runs, without Fire. The guard is loaded for the model as <c>fire guard predict</c>
+/// loads it (layer shapes and the model's fingerprint checked), and the written file is checked against the guard's own
+/// predictions on seeded images.
+/// </summary>
+public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExportSettings>
+{
+    private const int CheckImages = 64;
+    private const float CheckTolerance = 1e-3f;
+
+    public override int Execute(CommandContext context, GuardExportSettings settings, CancellationToken cancellation)
+    {
+        settings.ApplyThreads();
+        string outPath = OutputPaths.Distinct(settings.Out!, "--out", settings.Model!, settings.Guard!,
+            Fire.Training.Checkpoint.WeightsPath(settings.Model!), Fire.Training.Checkpoint.SidecarPath(Fire.Training.Checkpoint.WeightsPath(settings.Model!)));
+        var (model, onnx, owner) = Open(settings.Model!);
+        using (owner)
+        {
+            using var guard = FireGuard.Load(settings.Guard!, model);
+            var hardened = GuardOnnxExport.Harden(onnx, guard.Plan, settings.Model!);
+            int threads = settings.Threads ?? 1;
+            var (difference, agreed) = Check(model, guard, hardened, outPath, threads);
+            OnnxModelFile.Write(hardened, outPath);
+            console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/]: {settings.Model} with the repair of {settings.Guard} ({guard.Plan}).");
+            console.MarkupLineInterpolated($"Input '{string.Join(", ", hardened.Graph.Input.Select(i => i.Name))}', output '{string.Join(", ", hardened.Graph.Output.Select(o => o.Name))}' as in the model; ONNX opset {OnnxModelFile.DefaultOpset(hardened)}. On {CheckImages} seeded images its labels equal the guard's ({agreed} of {CheckImages}) and its logits differ from the repaired forward pass by at most {difference:G2}.");
+            if (settings.Bench) Bench(onnx, hardened, model.InputShape, threads);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The model as Fire runs it (to load the guard) and as an ONNX graph (to harden). A Fire checkpoint is exported
+    /// (<see cref="ZooOnnxExport"/>); an .onnx file needs the ONNX Runtime engine (issue 35, items 1-3) to load the guard.
+    /// </summary>
+    private static (ILayeredModel Model, ModelProto Onnx, IDisposable Owner) Open(string path)
+    {
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            throw new NotSupportedException($"--model '{path}': loading a guard for an ONNX model needs Fire's ONNX Runtime engine, which this build lacks. " +
+                "Give the Fire checkpoint (.pt) the guard was fitted for; the hardened file is its ONNX export with the repair.");
+        var deployed = GuardModel.Load(path);
+        return (deployed.Model, ZooOnnxExport.Export(deployed.Model.Net), deployed);
+    }
+
+    /// <summary>The hardened graph on ONNX Runtime against the guard on seeded images: largest logit difference and agreeing labels; throws on disagreement.</summary>
+    private static (float Difference, int Agreed) Check(ILayeredModel model, FireGuard guard, ModelProto hardened, string source, int threads)
+    {
+        var random = new Random(Seeds.For(1, Seeds.Fingerprint));
+        var images = new FloatBatch(Enumerable.Range(0, CheckImages * model.InputShape.Aggregate(1, (a, d) => a * d)).Select(_ => random.NextSingle()).ToArray(),
+            [CheckImages, .. model.InputShape]);
+        using var session = new OnnxClassifier(hardened, source, threads);
+        var logits = session.Logits(images);
+        var expected = model.Forward(images, guard.Plan.CreateAccess(model.LayerNames));
+        float difference = expected.Data.Zip(logits.Data).Max(p => MathF.Abs(p.First - p.Second));
+        var labels = ModelPredictions.Argmax(logits);
+        int agreed = labels.Zip(guard.Predict(images).Labels).Count(p => p.First == p.Second);
+        if (!(difference <= CheckTolerance) || agreed != CheckImages)
+            throw new InvalidOperationException($"The hardened model for '{source}' disagrees with the guard on seeded images (logits by {difference}, {CheckImages - agreed} labels); nothing written. Please report it.");
+        return (difference, agreed);
+    }
+
+    /// <summary>Plain and hardened graphs timed in one run, interleaved (<see cref="LatencyComparison"/>), on seeded random images.</summary>
+    private void Bench(ModelProto plain, ModelProto hardened, int[] inputShape, int threads)
+    {
+        using var plainSession = new OnnxClassifier(plain, "plain model", threads);
+        using var hardenedSession = new OnnxClassifier(hardened, "hardened model", threads);
+        var random = new Random(Seeds.For(2, Seeds.Fingerprint));
+        const int poolSize = 256;
+        var pool = new FloatBatch(Enumerable.Range(0, poolSize * inputShape.Aggregate(1, (a, d) => a * d)).Select(_ => random.NextSingle()).ToArray(), [poolSize, .. inputShape]);
+        var options = new LatencyOptions();
+        var report = new LatencyComparison(options).Run(
+            new LatencyCandidate("plain", x => ModelPredictions.Argmax(plainSession.Logits(x))),
+            [new LatencyCandidate("hardened", x => ModelPredictions.Argmax(hardenedSession.Logits(x)))], pool);
+        var table = new Table().Border(TableBorder.Rounded).Title($"ONNX Runtime, {threads} thread{(threads == 1 ? "" : "s")}: hardened / plain, interleaved")
+            .AddColumns("batch", "plain ms (p10-p90)", "hardened ms (p10-p90)", "ratio");
+        foreach (int batch in report.BatchSizes)
+        {
+            var (p, h) = (report.Row("plain", batch), report.Row("hardened", batch));
+            table.AddRow($"{batch}", Span(p.Stats), Span(h.Stats), ReportFormat.Ratio(h.Ratio));
+        }
+        console.Write(table);
+        console.MarkupLineInterpolated($"[grey]{options.Describe()}; median call times, seeded random images.[/]");
+    }
+
+    private static string Span(LatencyStats s) => string.Create(CultureInfo.InvariantCulture,
+        $"{ReportFormat.Ms(s.MedianMs)} ({ReportFormat.Ms(s.P10Ms)}-{ReportFormat.Ms(s.P90Ms)})");
+}

@@ -1,0 +1,23 @@
+namespace Fire.Testing;
+
+/// <summary>
+/// The folders beside the repository that tests read: the data sets (<c>FIRE_DATA</c>, else <c>../shared/data</c>) and the
+/// models PyTorch made (<c>../shared/models</c>), found from the folder holding Fire.slnx above the test's binaries.
+/// </summary>
+public static class SharedFolders
+{
+    public static string Repository { get; } = FindRepository();
+
+    public static string Data { get; } = Environment.GetEnvironmentVariable("FIRE_DATA") is { Length: > 0 } configured
+        ? configured
+        : Path.GetFullPath(Path.Combine(Repository, "..", "shared", "data"));
+
+    public static string Models { get; } = Path.GetFullPath(Path.Combine(Repository, "..", "shared", "models"));
+
+    private static string FindRepository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Fire.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"No Fire.slnx above {AppContext.BaseDirectory}: run the tests from the repository, or set FIRE_DATA.");
+    }
+}
