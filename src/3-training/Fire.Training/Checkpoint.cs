@@ -8,10 +8,10 @@ namespace Fire.Training;
 /// <summary>
 /// A trained model on disk: weights in TorchSharp's <c>module.save</c> format at <c>path</c>, the
 /// <see cref="CheckpointInfo"/> sidecar at <c>path.json</c>, and, while training can still resume, the training
-/// state (optimizer states, any other network the training updates) at <c>path.optim</c>. Saving is atomic: every
-/// file is written to a temporary name in the same folder, flushed to disk, then renamed into place, weights first
-/// and sidecar last, so a sidecar never names weights that are missing or half written, and a failed save leaves the
-/// previous checkpoint as it was.
+/// state (optimizer states, any other network the training updates) at <c>path.optim</c>. The three files are saved
+/// as one unit with one commit point (<see cref="AtomicFile.WriteAll"/>): a failed or killed save leaves the previous
+/// checkpoint, or is completed by the next reader; never weights of one save beside the optimizer state of another.
+/// Weights holding NaN or infinity are refused on saving and on loading.
 /// </summary>
 public static class Checkpoint
 {
@@ -49,19 +49,46 @@ public static class Checkpoint
         string json = JsonSerializer.Serialize(info, FireJson.Options); // fails before any file is touched
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
-        var staged = new List<(string Temp, string Final)>();
-        try
+        // One commit point for weights, training state and sidecar (AtomicFile's journal): a reader never sees a mix of two saves.
+        AtomicFile.WriteAll([
+            (path, Binary(writer => { CheckFinite(net, path); net.save(writer); })),
+            (optimizerPath, training is null ? null : Binary(training.SaveState)),
+            (SidecarPath(path), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json))),
+        ]);
+    }
+
+    /// <summary>Whether <paramref name="path"/> holds a checkpoint (its sidecar beside it, or a TorchSharp weights file), for output checks.</summary>
+    public static bool IsCheckpoint(string path)
+    {
+        path = Path.GetFullPath(WeightsPath(path));
+        if (File.Exists(SidecarPath(path))) return true;
+        try { WeightsFile.ReadEntries(path); return true; }
+        catch (InvalidDataException) { return false; }
+    }
+
+    /// <summary>The files of the checkpoint at <paramref name="path"/>, in the order <see cref="Save"/> commits them.</summary>
+    public static string[] Files(string path)
+    {
+        path = Path.GetFullPath(WeightsPath(path));
+        return [path, path + OptimizerSuffix, SidecarPath(path)];
+    }
+
+    private static Action<Stream> Binary(Action<BinaryWriter> write) => stream =>
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        write(writer);
+    };
+
+    /// <summary>Refuses weights holding NaN or infinity: such a model predicts one class for everything, silently.</summary>
+    private static void CheckFinite(LayeredNet net, string path)
+    {
+        foreach (var (name, tensor) in net.state_dict())
         {
-            staged.Add((WriteTemp(path, writer => net.save(writer)), path));
-            if (training is not null) staged.Add((WriteTemp(optimizerPath, training.SaveState), optimizerPath));
-            staged.Add((WriteTemp(SidecarPath(path), writer => writer.Write(System.Text.Encoding.UTF8.GetBytes(json))), SidecarPath(path)));
-            foreach (var (temp, final) in staged) File.Move(temp, final, overwrite: true);
+            if (!tensor.is_floating_point()) continue;
+            using var finite = torch.isfinite(tensor).all();
+            if (!finite.item<bool>())
+                throw new InvalidDataException($"Weights '{path}': '{name}' holds NaN or infinite values; the model is unusable. Retrain it (a lower --lr usually helps) or use an earlier checkpoint.");
         }
-        finally
-        {
-            foreach (var (temp, _) in staged) File.Delete(temp); // no-op for the renamed ones
-        }
-        if (training is null) File.Delete(optimizerPath);
     }
 
     /// <summary>
@@ -112,6 +139,7 @@ public static class Checkpoint
         {
             CheckFits(net, entries, path, info);
             net.load(path);
+            CheckFinite(net, path);
             return (net, info);
         }
         catch
@@ -136,6 +164,7 @@ public static class Checkpoint
                 $"not {net.Architecture} for {string.Join("x", net.InputShape)} in {net.ClassCount}.");
         CheckFits(net, WeightsFile.ReadEntries(path), path, info);
         net.load(path);
+        CheckFinite(net, path);
         return info;
     }
 
@@ -143,13 +172,15 @@ public static class Checkpoint
     public static CheckpointInfo ReadInfo(string path)
     {
         path = WeightsPath(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' is a folder: give the model's weights file (model.pt) or its sidecar (model.pt.json).", path);
+        AtomicFile.Recover(Files(path)); // completes a save that a killed run had committed
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
         string sidecar = SidecarPath(path);
         if (!File.Exists(sidecar))
             throw new FileNotFoundException($"Checkpoint '{path}' has no sidecar '{sidecar}': Fire needs it to know the architecture and data set.", sidecar);
         try
         {
-            var info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(sidecar), FireJson.Options)
+            var info = JsonSerializer.Deserialize<CheckpointInfo>(InputFile.ReadAllText(sidecar), FireJson.Options)
                        ?? throw new InvalidDataException("it holds null");
             info.Validate();
             return info;
@@ -177,26 +208,5 @@ public static class Checkpoint
             throw new InvalidDataException(
                 $"Weights '{path}' do not fit {info.Architecture} for {string.Join("x", info.InputShape)} images and {info.ClassNames.Count} classes " +
                 $"as its sidecar describes it: {string.Join("; ", problems.Take(3))}{(problems.Count > 3 ? $"; and {problems.Count - 3} more" : "")}.");
-    }
-
-    /// <summary>Writes a file next to <paramref name="final"/> under a temporary name, flushed to disk; returns that name.</summary>
-    private static string WriteTemp(string final, Action<BinaryWriter> write)
-    {
-        string temp = $"{final}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
-            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                write(writer);
-            }
-            stream.Flush(flushToDisk: true);
-            return temp;
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
     }
 }

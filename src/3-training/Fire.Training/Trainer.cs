@@ -108,6 +108,9 @@ public sealed class Trainer : IResumableTraining, IDisposable
                 if (BatchTransform is not null)
                     (x, y) = BatchTransform.Apply(x, y, batch.Indices.Select(i => positions[i]).ToArray(), epoch, training: true);
                 var (loss, hits) = Step(x, y, rate);
+                if (!double.IsFinite(loss)) // stop before a diverged model can be saved; the last finished epoch stays on disk
+                    throw new InvalidOperationException($"Training diverged: the loss became {loss} at epoch {epoch + 1}, batch {step + 1} (learning rate {rate:G3}). " +
+                                                        "Nothing of this epoch is saved; a checkpoint keeps its last finished epoch. Lower --lr and train again.");
                 lossSum += loss;
                 correct += hits;
                 seen += y.shape[0];

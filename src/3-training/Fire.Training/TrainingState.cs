@@ -24,8 +24,15 @@ public sealed class TrainingState(string path, CheckpointInfo info)
 
     public static string PathBeside(string checkpointPath) => System.IO.Path.GetFullPath(checkpointPath) + Suffix;
 
-    /// <summary>Whether a state is saved (weights and sidecar; both are written atomically, the sidecar last).</summary>
-    public bool Exists => File.Exists(Path) && File.Exists(Checkpoint.SidecarPath(Path));
+    /// <summary>Whether a state is saved (its files are committed as one unit; a save a killed run committed is completed first).</summary>
+    public bool Exists
+    {
+        get
+        {
+            AtomicFile.Recover(Checkpoint.Files(Path));
+            return File.Exists(Path) && File.Exists(Checkpoint.SidecarPath(Path));
+        }
+    }
 
     /// <summary>The epochs the saved state holds, or null when there is none.</summary>
     public int? EpochsDone => Exists ? Checkpoint.ReadInfo(Path).EpochsDone : null;
@@ -54,11 +61,7 @@ public sealed class TrainingState(string path, CheckpointInfo info)
         }
     }
 
-    /// <summary>Removes the saved state, sidecar first so that a half-removed state never looks complete.</summary>
-    public void Delete()
-    {
-        File.Delete(Checkpoint.SidecarPath(Path));
-        File.Delete(Path + Checkpoint.OptimizerSuffix);
-        File.Delete(Path);
-    }
+    /// <summary>Removes the saved state as one unit (a removal a killed run committed is completed by the next start).</summary>
+    public void Delete() =>
+        AtomicFile.WriteAll(Checkpoint.Files(Path).Select(file => (file, (Action<Stream>?)null)).ToList());
 }

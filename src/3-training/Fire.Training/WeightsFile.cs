@@ -13,6 +13,7 @@ internal static class WeightsFile
 
     public static IReadOnlyList<Entry> ReadEntries(string path)
     {
+        InputFile.Check(path);
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
         try

@@ -25,6 +25,7 @@ public static class BackdoorTraining
         {
             var info = CheckpointInfo.For(net, dataset, split.Train, split.Normalization, recipe);
             var state = TrainingState.Beside(checkpointPath, info with { Attack = attack.Spec.ToJson() });
+            using var writing = FileLock.Acquire(state.Path, TimeSpan.Zero); // one writer per training state
             if (state.EpochsDone is int done) hooks?.Status?.Invoke($"continuing from epoch {done} saved in {state.Path}");
             var training = attack.Train(net, split.Train, recipe, (hooks ?? new AttackTrainingHooks()) with { State = state });
             var metrics = AttackMetrics.Measure(net, split.Test, attack.Trigger, attack.Target);

@@ -21,8 +21,9 @@ public sealed record GuardModelInput(float[]? Mean, float[]? Std, IReadOnlyList<
         if (!File.Exists(guardPath)) throw new FileNotFoundException($"No FIRE file at '{guardPath}'.", guardPath);
         try
         {
-            using var stream = File.OpenRead(guardPath);
-            using var document = JsonDocument.Parse(stream);
+            // A version-2 guard is a container whose header is the JSON document; a version-1 guard is the document itself.
+            byte[] bytes = File.ReadAllBytes(guardPath);
+            using var document = JsonDocument.Parse(GuardContainer.Matches(bytes) ? GuardContainer.Read(bytes, guardPath).Header : bytes);
             if (!document.RootElement.TryGetProperty(nameof(FireGuard.ModelInput), out var element) || element.ValueKind == JsonValueKind.Null) return null;
             var input = element.Deserialize<GuardModelInput>();
             foreach (float v in (input?.Mean ?? []).Concat(input?.Std ?? []))

@@ -100,6 +100,7 @@ public static class FireApp
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        args = ErrorReporting.TakeVerbose(args);
         try
         {
             return ErrorReporting.Run(() => Create(console).Run(args, cancellation.Token));

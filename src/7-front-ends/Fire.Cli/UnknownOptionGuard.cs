@@ -15,7 +15,7 @@ internal sealed class UnknownOptionGuard : ICommandInterceptor
             ? claims.Claim(context.Remaining.Parsed).ToArray()
             : context.Remaining.Parsed.Select(option => option.Key).ToArray();
         if (unknown.Length == 0) return;
-        throw new ArgumentException(
-            $"Unknown option{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown.Select(name => $"'{name}'"))}: the command's --help lists its options.");
+        var known = OptionMessages.OptionsOf([settings.GetType()]).Keys;
+        throw new ArgumentException(OptionMessages.Unknown(unknown.Select(name => name.StartsWith('-') ? name : (name.Length == 1 ? "-" : "--") + name).ToArray(), known));
     }
 }

@@ -54,10 +54,11 @@ public class EstimationTests
         try
         {
             guard.Save(path);
-            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            var (header, blobs) = GuardContainer.Read(File.ReadAllBytes(path), path);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(header)!.AsObject();
             Assert.Equal(0, (int)json["ObservedMeansTarget"]!);
             json.Remove("ObservedMeansTarget");
-            File.WriteAllText(path, json.ToJsonString());
+            using (var stream = File.Create(path)) GuardContainer.Write(stream, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), blobs);
             using var loaded = FireGuard.Load(path, ToyLayeredModel.Identity(2));
             loaded.Observe(ToyLayeredModel.Batch([7f, 0f]));
             guard.Observe(ToyLayeredModel.Batch([7f, 0f]));

@@ -86,7 +86,7 @@ public class CliTests : IDisposable
         Assert.Contains("epoch 1/1", output);
         Assert.Contains("test accuracy", output);
         Assert.Contains("peak memory", output);
-        Assert.Equal(new[] { "tiny.pt", "tiny.pt.json" }, Directory.GetFiles(_folder).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "tiny.pt", "tiny.pt.json", "tiny.pt.lock" }, Directory.GetFiles(_folder).Select(Path.GetFileName).Order()); // the lock file stays, empty
         var sidecar = JsonNode.Parse(File.ReadAllText(model + ".json"))!;
         Assert.Equal(1, (int)sidecar["epochsDone"]!);
         Assert.Equal(512, (int)sidecar["recipe"]!["maxTrainSamples"]!);

@@ -78,18 +78,8 @@ public static class DatasetCache
     /// <summary>Writes to a temporary file beside the target and renames it, so readers never see half a file.</summary>
     static void Store(string path, string key, DataSplit split)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-                CacheFile.Write(stream, key, split);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            TryDelete(temporary);
-        }
+        AtomicFile.RemoveDeadTemporaries(path); // a killed run's half-written cache
+        AtomicFile.Write(path, stream => CacheFile.Write(stream, key, split));
     }
 
     static void TryDelete(string path)

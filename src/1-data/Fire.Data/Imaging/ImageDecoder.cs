@@ -17,6 +17,7 @@ public static class ImageDecoder
     public static PlanarImage Decode(byte[] data, string name)
     {
         if (PnmDecoder.IsPnm(data)) return PnmDecoder.Decode(data, name);
+        ImageCompleteness.Check(data, name); // a truncated JPEG or PNG decodes to grey rows: never classify half an image
         ImageResult image;
         try
         {
@@ -24,7 +25,7 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is not OutOfMemoryException) // StbImageSharp throws plain exceptions of several kinds
         {
-            throw new InvalidDataException($"{name}: cannot decode image: {e.Message}", e);
+            throw new InvalidDataException($"{name}: cannot decode image ({Printable(e.Message)}). Check that the file is a complete JPEG, PNG, BMP, GIF, TGA or PPM image.", e);
         }
         return ToPlanar(image);
     }
@@ -33,8 +34,12 @@ public static class ImageDecoder
     public static PlanarImage Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Image file not found: {path}", path);
-        return Decode(File.ReadAllBytes(path), path);
+        return Decode(InputFile.ReadAllBytes(path), path);
     }
+
+    // StbImageSharp's reasons can hold raw bytes of the file; show them as text.
+    static string Printable(string message) =>
+        new(message.Select(c => char.IsControl(c) || c > '~' ? '?' : c).ToArray());
 
     static PlanarImage ToPlanar(ImageResult image)
     {

@@ -14,19 +14,7 @@ internal static class PngFile
             3 => ColorComponents.RedGreenBlue,
             _ => throw new ArgumentException($"{path}: images with {channels} channels cannot be written as PNG; 1 or 3 needed."),
         };
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = File.Create(temporary))
-                new ImageWriter().WritePng(pixels, width, height, components, stream);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.Write(path, stream => new ImageWriter().WritePng(pixels, width, height, components, stream));
     }
 
     /// <summary>A value in [0, 1] (clamped) as a byte, rounded half away from zero.</summary>

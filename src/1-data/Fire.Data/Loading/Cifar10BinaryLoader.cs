@@ -36,7 +36,7 @@ internal static class Cifar10BinaryLoader
         foreach (string name in TrainFiles.Append(TestFile).Append(MetaFile))
         {
             string path = Path.Combine(folder, name);
-            if (File.Exists(path)) files[name] = new FileEntry(name, path, File.ReadAllBytes(path));
+            if (File.Exists(path)) files[name] = new FileEntry(name, path, InputFile.ReadAllBytes(path));
             else if (name != MetaFile)
                 throw new FileNotFoundException($"{path} not found: the CIFAR-10 binary release has data_batch_1..5.bin and test_batch.bin. {DataLocator.DownloadHelp}", path);
         }
@@ -63,7 +63,7 @@ internal static class Cifar10BinaryLoader
     static ImageDataset Parse(IReadOnlyList<FileEntry> batches, string name, IReadOnlyList<string> classNames)
     {
         foreach (var batch in batches)
-            if (batch.Data.Length % RecordBytes != 0)
+            if (batch.Data.Length == 0 || batch.Data.Length % RecordBytes != 0)
                 throw new InvalidDataException(
                     $"{batch.Display}: {batch.Data.Length:N0} bytes is not a whole number of {RecordBytes:N0}-byte records.");
         int count = batches.Sum(b => b.Data.Length / RecordBytes);

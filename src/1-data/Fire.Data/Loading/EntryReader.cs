@@ -44,6 +44,7 @@ internal static class EntryReader
     {
         if (Directory.Exists(source)) return ReadFolder(source, wanted);
         if (!File.Exists(source)) throw new FileNotFoundException($"Not found: {source}", source);
+        InputFile.Check(source); // an empty archive, or a pipe that would block
         if (source.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return ReadZip(source, wanted);
         if (IsArchive(source)) return ReadTar(source, wanted);
         throw new InvalidDataException($"{source}: not a folder or a .tar.gz, .tgz, .tar or .zip archive.");
@@ -57,7 +58,7 @@ internal static class EntryReader
             .OrderBy(p => p.relative, StringComparer.Ordinal)
             .ToList();
         foreach (var (file, relative) in paths)
-            yield return new FileEntry(relative, file, File.ReadAllBytes(file));
+            yield return new FileEntry(relative, file, InputFile.ReadAllBytes(file));
     }
 
     static IEnumerable<FileEntry> ReadTar(string archive, Func<string, bool> wanted)

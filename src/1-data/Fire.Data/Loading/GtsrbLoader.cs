@@ -111,7 +111,7 @@ internal static partial class GtsrbLoader
         var candidates = new List<string> { Path.Combine(location, TestLabelsFile), Path.Combine(location, "GTSRB", TestLabelsFile) };
         if (Directory.Exists(testSource)) candidates.Add(Path.Combine(testSource, "..", TestLabelsFile));
         string? file = candidates.Select(Path.GetFullPath).FirstOrDefault(File.Exists);
-        if (file is not null) return new FileEntry(TestLabelsFile, file, File.ReadAllBytes(file));
+        if (file is not null) return new FileEntry(TestLabelsFile, file, InputFile.ReadAllBytes(file));
         string? archive = FindArchive(location, IsTestLabelsArchive);
         var entry = archive is null ? null : EntryReader.Read(archive, IsTestLabels).FirstOrDefault();
         return entry ?? throw Missing(location,

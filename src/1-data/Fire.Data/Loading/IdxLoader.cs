@@ -84,7 +84,7 @@ internal static class IdxLoader
 
     static byte[] ReadMaybeGzip(string path)
     {
-        var raw = File.ReadAllBytes(path);
+        var raw = InputFile.ReadAllBytes(path);
         if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
         try
         {

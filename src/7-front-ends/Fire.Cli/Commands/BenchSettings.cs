@@ -86,10 +86,6 @@ public sealed class BenchSettings : ComputeSettings
     [Description("Model cache, shared with `fire attack report` and `fire defend-report` (default: runs/models).")]
     public string ModelCache { get; set; } = Fire.Evaluation.Benchmark.ModelCache.DefaultFolder;
 
-    [CommandOption("--force")]
-    [Description("Recompute every cell of the matrix, even those already in the results file (cached models are reused).")]
-    public bool Force { get; set; }
-
     public override ValidationResult Validate() =>
         Epochs < 1 ? ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.")
         : LatencyRuns < 1 ? ValidationResult.Error($"--latency-runs must be at least 1, got {LatencyRuns}.")

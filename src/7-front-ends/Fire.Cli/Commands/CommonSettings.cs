@@ -14,6 +14,10 @@ public class DataSettings : CommandSettings
     [Description("Folder holding the data sets (default: $FIRE_DATA, else ../shared/data beside the repository).")]
     public string? Data { get; set; }
 
+    [CommandOption("--force")]
+    [Description("Replace an existing output file that is not of the kind the command writes, or write into a non-empty folder; bench: recompute every cell, even those already in the results file (cached models are reused).")]
+    public bool Force { get; set; }
+
     /// <summary>Loads <paramref name="dataset"/> from the --data folder, showing the loader's status lines in grey.</summary>
     public DataSplit LoadData(IAnsiConsole console, string dataset, DataLoadOptions? options = null) =>
         Datasets.Load(dataset, Data, (options ?? DataLoadOptions.Default) with { Progress = new StatusLines(console) });

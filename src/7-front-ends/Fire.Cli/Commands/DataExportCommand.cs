@@ -49,6 +49,7 @@ public sealed class DataExportCommand(IAnsiConsole console) : Command<DataExport
 {
     public override int Execute(CommandContext context, DataExportSettings settings, CancellationToken cancellation)
     {
+        OutputPaths.CheckFolder(settings.Out!, "--out", [DataInputs.PathOf(settings.Dataset, settings.Data)], settings.Force);
         var split = settings.LoadData(console, settings.Dataset);
         var data = settings.Split == "train" ? split.Train : split.Test;
         var included = Labels(settings.Classes, "--classes", data) ?? Enumerable.Range(0, data.ClassCount).ToHashSet();

@@ -47,6 +47,7 @@ public sealed class DataInfoCommand(IAnsiConsole console) : Command<DataInfoSett
         console.Write(classes);
 
         string output = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"data-{summary.Location.Name}.png"));
+        OutputPaths.CheckFile(output, "--out", [summary.Location.Path], "PNG image", FileKinds.IsPng, settings.Force);
         int perClass = split.Train.ClassCount <= 10 ? 8 : 4;
         var samples = Enumerable.Range(0, split.Train.ClassCount).SelectMany(label => SpreadOver(split.Train, label, perClass)).ToArray();
         // Up to 10 classes: one class per row; more: four classes per row.

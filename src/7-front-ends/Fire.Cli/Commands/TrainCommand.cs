@@ -94,6 +94,8 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     {
         settings.ApplyThreads();
         using var run = settings.Resume is null ? StartNew(settings) : TrainingRun.Resume(settings.Resume, dataset => settings.LoadData(console, dataset), settings.Out);
+        OutputPaths.CheckFile(run.Output, "--out", [DataInputs.PathOf(run.Info.Dataset, settings.Data)], "Fire checkpoint", Checkpoint.IsCheckpoint, settings.Force);
+        using var writing = FileLock.Acquire(run.Output, TimeSpan.Zero); // one training per checkpoint: a second one fails naming the first
         console.MarkupLineInterpolated($"Training [bold]{run.Net.Architecture}[/] ({run.Net.ParameterCount():N0} parameters) on [bold]{run.Info.Dataset}[/]: {run.Recipe.Describe(run.Split.Train.Count)}.");
         if (settings.Resume is not null) console.MarkupLineInterpolated($"Resuming after epoch {run.EpochsDone} of {run.Recipe.Epochs}.");
 

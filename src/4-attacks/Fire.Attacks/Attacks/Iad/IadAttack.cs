@@ -88,16 +88,11 @@ public sealed class IadAttack : BackdoorAttack
     public override void SaveFiles(string checkpointPath)
     {
         string path = Path.GetFullPath(checkpointPath) + WeightsSuffix;
-        string temp = $"{path}.tmp-{Guid.NewGuid():N}";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            Networks.save(temp);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            Networks.save(writer);
+        });
         Spec = Spec with { Weights = new AttachedFile(Path.GetFileName(path), Sha256(path)) };
     }
 

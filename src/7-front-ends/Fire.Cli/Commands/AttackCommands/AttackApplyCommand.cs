@@ -55,6 +55,7 @@ public sealed class AttackApplyCommand(IAnsiConsole console) : Command<AttackApp
     public override int Execute(CommandContext context, AttackApplySettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
+        OutputPaths.CheckFolder(settings.Out!, "--out", [.. settings.Images, .. (settings.From is null ? [] : Fire.Training.Checkpoint.Files(settings.From))], settings.Force);
         using var checkpoint = settings.From is null ? null : BackdoorCheckpoint.Load(settings.From);
         int[] shape = checkpoint?.Info.InputShape ?? Shape(settings);
         var (name, trigger) = checkpoint is not null ? (checkpoint.Attack.Name, checkpoint.Trigger) : Trigger(settings, shape);

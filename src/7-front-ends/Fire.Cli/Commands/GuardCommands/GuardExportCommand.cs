@@ -45,7 +45,7 @@ public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExpo
     public override int Execute(CommandContext context, GuardExportSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        string outPath = OutputPaths.Distinct(settings.Out!, "--out", settings.Model!, settings.Guard!,
+        string outPath = ExportCommands.OutputPaths.Distinct(settings.Out!, "--out", settings.Model!, settings.Guard!,
             Fire.Training.Checkpoint.WeightsPath(settings.Model!), Fire.Training.Checkpoint.SidecarPath(Fire.Training.Checkpoint.WeightsPath(settings.Model!)));
         var (model, onnx, owner, normalization) = Open(settings.Model!, settings.Guard!);
         using (owner)

@@ -37,6 +37,10 @@ public sealed class GuardObserveCommand(IAnsiConsole console) : Command<GuardObs
     public override int Execute(CommandContext context, GuardObserveSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
+        string outPath = OutputPaths.CheckFile(settings.Out ?? settings.Guard!, "--out", [.. Fire.Training.Checkpoint.Files(settings.Model!), .. settings.Flagged], "FIRE guard", GuardFiles.Recognises, settings.Force);
+        // One writer at a time: a second `guard observe` waits, then loads the guard this one saved, so no update is lost.
+        using var writing = FileLock.Acquire(settings.Guard!, TimeSpan.FromMinutes(10), message => console.MarkupLineInterpolated($"[yellow]{message}[/]"));
+        using var outLock = outPath == Path.GetFullPath(settings.Guard!) ? null : FileLock.Acquire(outPath, TimeSpan.FromMinutes(10));
         using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput());
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
         var (_, flagged) = CheckpointImages.Load(console, deployed.InputShape, settings.Flagged, "Flagged");
@@ -46,7 +50,6 @@ public sealed class GuardObserveCommand(IAnsiConsole console) : Command<GuardObs
         var plan = guard.Plan;
         if (plan.Selection?.ObservedCount == guard.ObservedCount) FireResultViews.Selection(console, plan.Selection);
         console.MarkupLineInterpolated($"k = {guard.ObservedCount}: [bold]{plan}[/]");
-        string outPath = Path.GetFullPath(settings.Out ?? settings.Guard!);
         guard.Save(outPath);
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/].");
         return 0;

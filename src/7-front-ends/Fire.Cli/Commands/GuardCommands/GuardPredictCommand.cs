@@ -35,6 +35,8 @@ public sealed class GuardPredictCommand(IAnsiConsole console) : Command<GuardPre
     public override int Execute(CommandContext context, GuardPredictSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
+        if (settings.Csv is not null)
+            OutputPaths.CheckFile(settings.Csv, "--csv", [.. Fire.Training.Checkpoint.Files(settings.Model!), settings.Guard, .. settings.Images], "CSV file", FileKinds.IsText, settings.Force);
         using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput());
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
         var (files, images) = CheckpointImages.Load(console, deployed.InputShape, settings.Images, "Images");

@@ -43,6 +43,7 @@ public sealed class DefendCommand(IAnsiConsole console) : Command<DefendSettings
         var split = settings.LoadCheckpointData(console, checkpoint.Info, settings.Model!, settings.Dataset);
         string name = Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!));
         string folder = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"defend-{name}"));
+        OutputPaths.CheckFolder(folder, "--out", Fire.Training.Checkpoint.Files(settings.Model!), force: true); // its own report files are replaced
         console.MarkupLineInterpolated($"FIRE on [bold]{checkpoint.Info.Architecture}[/] backdoored with [bold]{checkpoint.Attack.Name}[/] (target {checkpoint.Target}), {split.Name}.");
 
         using var model = new TorchLayeredModel(checkpoint.Net);
