@@ -6,6 +6,9 @@ namespace Fire.Onnx;
 /// <summary>Reading and writing ONNX model files (protobuf <see cref="ModelProto"/>), with errors that name the file.</summary>
 public static class OnnxModelFile
 {
+    /// <summary>Whether a path names an ONNX model file (by its extension: what an existing output may be replaced by).</summary>
+    public static bool IsOnnxPath(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The default-domain opset the graphs Fire writes declare.</summary>
     public const long Opset = 13;
 

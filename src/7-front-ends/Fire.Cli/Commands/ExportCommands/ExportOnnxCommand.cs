@@ -37,7 +37,7 @@ public sealed class ExportOnnxCommand(IAnsiConsole console) : Command<ExportOnnx
     {
         settings.ApplyThreads();
         string weights = Fire.Training.Checkpoint.WeightsPath(settings.Checkpoint);
-        string outPath = OutputPaths.Distinct(settings.Out!, "--out", weights, Fire.Training.Checkpoint.SidecarPath(weights));
+        string outPath = OutputPaths.CheckFile(settings.Out!, "--out", Fire.Training.Checkpoint.Files(settings.Checkpoint), "ONNX model", OnnxModelFile.IsOnnxPath, settings.Force);
         var (net, info) = Fire.Training.Checkpoint.Load(settings.Checkpoint);
         using var model = new TorchLayeredModel(net, ownsNet: true);
         var onnx = ZooOnnxExport.Export(net);

@@ -45,8 +45,8 @@ public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExpo
     public override int Execute(CommandContext context, GuardExportSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        string outPath = ExportCommands.OutputPaths.Distinct(settings.Out!, "--out", settings.Model!, settings.Guard!,
-            Fire.Training.Checkpoint.WeightsPath(settings.Model!), Fire.Training.Checkpoint.SidecarPath(Fire.Training.Checkpoint.WeightsPath(settings.Model!)));
+        string outPath = OutputPaths.CheckFile(settings.Out!, "--out", [.. Fire.Training.Checkpoint.Files(settings.Model!), settings.Model, settings.Guard],
+            "ONNX model", OnnxModelFile.IsOnnxPath, settings.Force);
         var (model, onnx, owner, normalization) = Open(settings.Model!, settings.Guard!);
         using (owner)
         {
