@@ -110,7 +110,7 @@ public class ImageFolderTests
 
         folder.Write("bad/train/a/1.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0]);
         var corrupt = Assert.Throws<InvalidDataException>(() => Datasets.Load(folder["bad"], options: NoCache));
-        Assert.Contains($"{folder["bad/train/a/1.jpg"]}: cannot decode image", corrupt.Message);
+        Assert.Contains($"{folder["bad/train/a/1.jpg"]}: the JPEG image is truncated", corrupt.Message);
 
         folder.Write("empty/train/a/notes.txt", "x");
         var empty = Assert.Throws<InvalidDataException>(() => Datasets.Load(folder["empty"], options: NoCache));
