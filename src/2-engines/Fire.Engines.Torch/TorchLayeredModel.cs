@@ -69,24 +69,8 @@ public sealed class TorchLayeredModel : ILayeredModel
         return ToBatch(Net.Tail(ToTensor(activation), layer));
     }
 
-    /// <summary>
-    /// The net normalises its input itself and takes pixels in [0, 1]. Bytes handed over as 0..255 floats, or images
-    /// normalised already, would run without complaint and give meaningless predictions: refused here, at the cost of
-    /// one pass over the values (about a microsecond per 32x32 image). The slack admits rounding, never such mistakes.
-    /// </summary>
-    private static FloatBatch CheckPixels(FloatBatch images)
-    {
-        const float slack = 1e-4f;
-        var data = images.Data;
-        for (int i = 0; i < data.Length; i++)
-        {
-            float v = data[i];
-            if (!(v >= -slack && v <= 1 + slack))
-                throw new ArgumentException($"The model takes images with pixels in [0, 1]; the batch holds {v} at flat index {i} " +
-                                            "(bytes: divide by 255; normalised images: undo it, the model normalises its input itself).");
-        }
-        return images;
-    }
+    /// <summary>The net normalises its input itself and takes pixels in [0, 1] (<see cref="PixelRange"/>).</summary>
+    private static FloatBatch CheckPixels(FloatBatch images) => PixelRange.Check(images);
 
     /// <summary>
     /// A float32 tensor with a copy of <paramref name="batch"/>'s values, in the current dispose scope. Prefer it to

@@ -16,7 +16,7 @@ public static class PixelRange
             float v = data[i];
             if (!(v >= -slack && v <= 1 + slack))
                 throw new ArgumentException($"The model takes images with pixels in [0, 1]; the batch holds {v} at flat index {i} " +
-                                            "(bytes: divide by 255; normalised images: undo it, the model's normalisation is applied by Fire).");
+                                            "(bytes: divide by 255; normalised images: undo it, the engine applies the model's normalisation).");
         }
         return images;
     }
