@@ -16,6 +16,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
     public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
+        OutputPaths.CheckFile(settings.Out, "--out", [settings.Results], "markdown report", FileKinds.IsText, settings.Force);
         var matrix = settings.Matrix();
         var cells = matrix.Cells();
         console.MarkupLineInterpolated($"Benchmark: {matrix.Datasets.Count} data set(s) x {matrix.Architectures.Count} model(s) x {matrix.Attacks.Count} attack(s) x {matrix.Defenses.Count} defense(s) x {matrix.Seeds.Count} seed(s) = [bold]{cells.Count}[/] cells.");

@@ -59,6 +59,16 @@ public sealed class OutputEqualsInputTests(FaultFixture fixture)
         Refused(notes, "exists and is not a Fire checkpoint", "train", "--dataset", fixture.Data, "--epochs", "1", "--threads", "1", "--out", notes);
     }
 
+    [Theory]
+    [InlineData("attack", "report")]
+    [InlineData("defend-report")]
+    [InlineData("bench")]
+    public void A_report_over_a_file_that_is_no_report_is_refused_without_force(params string[] command)
+    {
+        string model = Copy(fixture.Reference, $"report-over-model-{string.Join('-', command)}.pt");
+        Refused(model, "exists and is not a markdown report", [.. command, "--datasets", fixture.Data, "--epochs", "1", "--threads", "1", "--out", model]);
+    }
+
     [Fact]
     public void Data_info_over_an_input_image_is_refused()
     {

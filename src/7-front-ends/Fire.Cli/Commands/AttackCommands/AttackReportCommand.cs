@@ -80,6 +80,7 @@ public sealed class AttackReportCommand(IAnsiConsole console) : Command<AttackRe
     public override int Execute(CommandContext context, AttackReportSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
+        OutputPaths.CheckFile(settings.Out, "--out", [settings.Runs], "markdown report", FileKinds.IsText, settings.Force);
         var grid = new ExperimentGrid(AttackReportSettings.List(settings.Datasets), AttackReportSettings.List(settings.Models), settings.Epochs!.Value,
             settings.Seed, settings.Subset, settings.Runs, settings.Data);
         var sections = new List<AttackReport.Section>();

@@ -76,6 +76,7 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
     public override int Execute(CommandContext context, DefendReportSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
+        OutputPaths.CheckFile(settings.Out, "--out", [settings.Runs], "markdown report", FileKinds.IsText, settings.Force);
         var attacks = settings.Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
             ? AttackCatalog.Names
             : FireSettings.List(settings.Attacks).Select(AttackCatalog.Canonical).ToList();
