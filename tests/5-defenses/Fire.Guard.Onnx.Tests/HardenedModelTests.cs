@@ -9,6 +9,7 @@ namespace Fire.Guard.Onnx.Tests;
 /// A guard fitted through the TorchSharp engine, written into the model's ONNX export and run by ONNX Runtime: the same
 /// labels as <see cref="FireGuard.Predict"/> and logits within 1e-4 of the repaired TorchSharp forward pass, per mode.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class HardenedModelTests(BackdooredMnist mnist, ITestOutputHelper output) : IClassFixture<BackdooredMnist>
 {
     private const float Tolerance = 1e-4f;

@@ -12,6 +12,7 @@ using Xunit.Abstractions;
 namespace Fire.Service.Tests;
 
 /// <summary>The service on a real Kestrel listening on a loopback port: a bounded load test and kill -9 crash trials.</summary>
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class KestrelTests(ITestOutputHelper output)
 {
     [Fact]

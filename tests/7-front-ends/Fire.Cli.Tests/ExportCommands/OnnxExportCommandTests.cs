@@ -5,6 +5,7 @@ namespace Fire.Cli.Tests.ExportCommands;
 /// are written and checked against TorchSharp and the guard, and outputs that would overwrite an input are refused.
 /// </summary>
 [Collection(BackdooredMnist.Collection)]
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public class OnnxExportCommandTests(BackdooredMnist backdoor)
 {
     private string Folder(string name) => Path.Combine(backdoor.Folder, name);

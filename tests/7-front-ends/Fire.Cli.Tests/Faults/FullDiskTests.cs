@@ -8,6 +8,7 @@ namespace Fire.Cli.Tests.Faults;
 /// error line naming the path, no temporary is left behind, and no half-written file takes the checkpoint's name.
 /// </summary>
 [Collection(FaultFixture.Collection)]
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class FullDiskTests(FaultFixture fixture, ITestOutputHelper log)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Fire.Cli.Tests.Faults;
 /// Bounded: <see cref="Kills"/> kills or <see cref="Budget"/>, whichever comes first (FIRE_FAULT_KILLS, FIRE_FAULT_SECONDS).
 /// </summary>
 [Collection(FaultFixture.Collection)]
+[Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class KillDuringSaveTests(FaultFixture fixture, ITestOutputHelper log)
 {
     private static readonly int Kills = int.TryParse(Environment.GetEnvironmentVariable("FIRE_FAULT_KILLS"), out int k) ? k : 50;
