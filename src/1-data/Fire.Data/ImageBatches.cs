@@ -1,4 +1,3 @@
-
 namespace Fire.Data;
 
 /// <summary>Images held as bytes (a data set, loose image files) as a <see cref="FloatBatch"/> in [0, 1], the form models and the guard take.</summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Guard;
 
 /// <summary>Row gathering and stacking on <see cref="FloatBatch"/> (slicing and arg-max live in Baselines' BatchSlicing and ModelPredictions).</summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Guard;
 
 /// <summary>

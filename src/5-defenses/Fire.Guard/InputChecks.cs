@@ -1,4 +1,3 @@
-
 namespace Fire.Guard;
 
 /// <summary>Checks on what callers hand the guard, with errors that say which set is wrong and how.</summary>

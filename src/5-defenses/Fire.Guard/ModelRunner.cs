@@ -1,4 +1,3 @@
-
 namespace Fire.Guard;
 
 /// <summary>Runs an <see cref="ILayeredModel"/> over sets larger than one batch, bounding memory by the batch size.</summary>

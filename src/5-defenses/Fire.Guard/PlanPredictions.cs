@@ -1,4 +1,3 @@
-
 namespace Fire.Guard;
 
 /// <summary>One image's answer from a plan: the repaired prediction and its confidence beside the model's own prediction.</summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Engines.Torch.Tests;
 
 /// <summary>Taps, replacements, head and tail on a net small enough to check by hand.</summary>

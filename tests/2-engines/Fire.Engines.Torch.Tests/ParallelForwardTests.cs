@@ -1,4 +1,3 @@
-
 namespace Fire.Engines.Torch.Tests;
 
 /// <summary>Prediction from several threads at once gives what sequential prediction gives.</summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Guard.Tests;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Core;
 
 /// <summary>Copies of contiguous runs of samples, for processing large batches in chunks.</summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Core;
 
 /// <summary>Class predictions of an <see cref="ILayeredModel"/>, run in chunks so large batches stay within memory.</summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Defenses.Baselines;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Defenses.Baselines;
 
 /// <summary>The checks every baseline makes on what it is given, with errors that name the defense and the input.</summary>

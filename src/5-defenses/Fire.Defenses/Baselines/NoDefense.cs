@@ -1,4 +1,3 @@
-
 namespace Fire.Defenses.Baselines;
 
 /// <summary>The undefended model: the argmax of its logits. The reference every other defense is compared with.</summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Evaluation.Probes;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace Fire.Defenses.Tests.Baselines;
 
 /// <summary>
