@@ -12,7 +12,12 @@ public static class SharedFolders
         ? configured
         : Path.GetFullPath(Path.Combine(Repository, "..", "shared", "data"));
 
-    public static string Models { get; } = Path.GetFullPath(Path.Combine(Repository, "..", "shared", "models"));
+    /// <summary>The models PyTorch made (<c>FIRE_MODELS</c>, else <c>../shared/models</c>); an error saying so where it is missing.</summary>
+    public static string Models => Environment.GetEnvironmentVariable("FIRE_MODELS") is { Length: > 0 } configured ? configured
+        : Directory.Exists(DefaultModels) ? DefaultModels
+        : throw new DirectoryNotFoundException($"The shared test models are missing: no {DefaultModels} (see ../shared/models/README.md), and FIRE_MODELS is unset.");
+
+    private static string DefaultModels => Path.GetFullPath(Path.Combine(Repository, "..", "shared", "models"));
 
     private static string FindRepository()
     {

@@ -13,20 +13,7 @@ internal static class Fixtures
     public const string PreAct = "preactresnet18-random";
     public static readonly string[] All = [SmallCnn, ResNet20, PreAct];
 
-    public static string Root
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable("FIRE_MODELS") is { Length: > 0 } variable) return variable;
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-                if (File.Exists(Path.Combine(directory.FullName, "Fire.slnx")))
-                {
-                    string models = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "models"));
-                    if (Directory.Exists(models)) return models;
-                }
-            throw new InvalidOperationException("The ONNX engine tests need ../shared/models beside the repository (or $FIRE_MODELS).");
-        }
-    }
+    public static string Root => SharedFolders.Models;
 
     public static string Model(string fixture) => Path.Combine(Root, fixture, "model.onnx");
 

@@ -12,9 +12,7 @@ internal static class SharedModels
 {
     public static string Folder(string model)
     {
-        string repository = DataLocator.FindRepositoryRoot(AppContext.BaseDirectory)
-            ?? throw new InvalidOperationException($"No repository above {AppContext.BaseDirectory}.");
-        string folder = Path.GetFullPath(Path.Combine(repository, "..", "shared", "models", model));
+        string folder = Path.Combine(SharedFolders.Models, model);
         if (!Directory.Exists(folder)) throw new InvalidOperationException($"The shared test models are missing: no {folder}.");
         return folder;
     }

@@ -7,7 +7,7 @@ namespace Fire.Cli.Tests.InteropCommands;
 public sealed class ImportCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("fire-import-cli-").FullName;
-    private static readonly string Models = Path.GetFullPath(Path.Combine(CliRunner.DataRoot, "..", "models"));
+    private static readonly string Models = SharedFolders.Models;
     private static string PreAct(string file) => Path.Combine(Models, "preactresnet18-random", file);
 
     // io.json's normalisation for this model (BackdoorBench's CIFAR-10 figures as make_fixtures.py wrote them)
