@@ -14,7 +14,7 @@ namespace Fire.Defenses.Baselines;
 /// <see cref="DefensePrediction.Scores"/> holds the negative mean entropy: higher = more suspicious.
 /// Overlays for a clean reference image exclude that image; all draws are seeded per image (<see cref="SampleRandom"/>).
 /// </summary>
-public sealed class Strip : IRuntimeDefense
+public sealed class Strip : IRuntimeDefense, IInputDetector
 {
     public const string DefenseName = "strip";
     public const int DefaultOverlays = 64;
@@ -65,6 +65,17 @@ public sealed class Strip : IRuntimeDefense
             if (entropies[n] < fitted.Threshold) labels[n] = DefensePrediction.Abstain;
         return new DefensePrediction(labels, entropies.Select(e => (float)-e).ToArray());
     }
+
+    /// <summary>As a detector: fits on the clean reference and returns its scores (negative mean entropies, each image
+    /// excluded from its own overlays).</summary>
+    public float[] Calibrate(ILayeredModel model, FloatBatch cleanReference, int[] cleanLabels, int seed)
+    {
+        Fit(new DefenseContext(model, cleanReference, cleanLabels, new FloatBatch([], [0, .. cleanReference.SampleShape]), Seed: seed));
+        return CleanEntropies.Select(e => (float)-e).ToArray();
+    }
+
+    /// <summary>As a detector: the negative mean entropy of each input (higher = more suspicious).</summary>
+    public float[] Score(FloatBatch images) => Entropies(images).Select(e => (float)-e).ToArray();
 
     /// <summary>The mean perturbed-prediction entropy (bits) of each input; low = suspicious.</summary>
     public double[] Entropies(FloatBatch images)
