@@ -16,8 +16,7 @@ public static class ImageBatches
         for (int i = 0; i < count; i++)
         {
             var image = pixels.AsSpan((indices is null ? i : indices[i]) * size, size);
-            var target = values.AsSpan(i * size, size);
-            for (int j = 0; j < size; j++) target[j] = image[j] / 255f;
+            PixelBytes.ToFloats(image, values.AsSpan(i * size, size));
         }
         return new FloatBatch(values, [count, channels, height, width]);
     }

@@ -50,7 +50,7 @@ public static class ImageFiles
         var pixels = new byte[image.Length];
         for (int c = 0; c < channels; c++)
             for (int i = 0; i < plane; i++)
-                pixels[i * channels + c] = PngFile.ToByte(image[c * plane + i]);
+                pixels[i * channels + c] = PixelBytes.Quantize(image[c * plane + i]);
         PngFile.Write(path, pixels, width, height, channels);
     }
 

@@ -34,7 +34,7 @@ public static class ImageGrid
                     for (int c = 0; c < channels; c++)
                     {
                         float value = images[n * sampleSize + (c * height + y / scale) * width + x / scale];
-                        png[((top + y) * pngWidth + left + x) * channels + c] = PngFile.ToByte(value);
+                        png[((top + y) * pngWidth + left + x) * channels + c] = PixelBytes.Quantize(value);
                     }
         }
         PngFile.Write(path, png, pngWidth, pngHeight, channels);

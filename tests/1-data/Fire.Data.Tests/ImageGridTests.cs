@@ -25,11 +25,12 @@ public class ImageGridTests
         byte[] Pixel(int x, int y) => png.Data.AsSpan((y * png.Width + x) * 3, 3).ToArray();
         Assert.Equal(new byte[] { 32, 32, 32 }, Pixel(0, 0));
         Assert.Equal(new byte[] { 32, 32, 32 }, Pixel(5, 2));
-        Assert.Equal(new byte[] { 26, 128, 255 }, Pixel(1, 1));  // image 0, left pixel, scaled 2x: (1..2, 1..2)
-        Assert.Equal(new byte[] { 26, 128, 255 }, Pixel(2, 2));
+        // Bytes truncate as PixelBytes.Quantize does: 0.1 * 255 = 25.5 -> 25, 0.5 * 255 = 127.5 -> 127.
+        Assert.Equal(new byte[] { 25, 127, 255 }, Pixel(1, 1));  // image 0, left pixel, scaled 2x: (1..2, 1..2)
+        Assert.Equal(new byte[] { 25, 127, 255 }, Pixel(2, 2));
         Assert.Equal(new byte[] { 0, 0, 0 }, Pixel(3, 1));       // image 0, right pixel
-        Assert.Equal(new byte[] { 51, 128, 255 }, Pixel(6, 1));  // image 1 in column 2
-        Assert.Equal(new byte[] { 77, 128, 255 }, Pixel(1, 4));  // image 2 on the second row
+        Assert.Equal(new byte[] { 51, 127, 255 }, Pixel(6, 1));  // image 1 in column 2
+        Assert.Equal(new byte[] { 76, 127, 255 }, Pixel(1, 4));  // image 2 on the second row
         Assert.Equal(new byte[] { 32, 32, 32 }, Pixel(7, 4));    // the empty cell stays dark
         Assert.Single(Directory.GetFiles(folder["previews/deep"])); // no temporary file left
     }

@@ -4,8 +4,6 @@ namespace Fire.Data;
 /// and optionally mirrored, in one pass.</summary>
 internal static class SampleTransform
 {
-    static readonly float[] UnitValue = Enumerable.Range(0, 256).Select(v => v / 255f).ToArray();
-
     /// <summary>The crop offset and flip of one sample, drawn from its own seed so that the result does not depend on
     /// which thread or batch handles it. Shifts are in [-padding, padding]: crop origin minus padding.</summary>
     public static (int ShiftX, int ShiftY, bool Flip) Draw(Augmentation augmentation, ulong sampleSeed)
@@ -25,7 +23,7 @@ internal static class SampleTransform
         // The output columns whose source column lies inside the image.
         int start = flip ? Math.Max(0, shiftX) : Math.Max(0, -shiftX);
         int end = flip ? Math.Min(width, width + shiftX) : Math.Min(width, width - shiftX);
-        var unit = UnitValue.AsSpan();
+        var unit = PixelBytes.Values.AsSpan();
         for (int c = 0; c < channels; c++)
             for (int y = 0; y < height; y++)
             {

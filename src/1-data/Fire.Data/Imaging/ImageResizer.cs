@@ -26,12 +26,13 @@ public static class ImageResizer
             var target = output.AsSpan(c * height * width, height * width);
             for (int y = 0; y < height; y++)
                 for (int x = 0; x < width; x++)
-                    target[y * width + x] = ToByte(vertical.Apply(rows, x, width, y));
+                    target[y * width + x] = RoundLevel(vertical.Apply(rows, x, width, y));
         }
         return new PlanarImage(output, image.Channels, height, width);
     }
 
-    static byte ToByte(float value) => (byte)Math.Clamp(MathF.Round(value, MidpointRounding.AwayFromZero), 0f, 255f);
+    // Interpolated byte levels round to the nearest level; this is resampling, not PixelBytes' float-to-byte conversion.
+    static byte RoundLevel(float value) => (byte)Math.Clamp(MathF.Round(value, MidpointRounding.AwayFromZero), 0f, 255f);
 
     /// <summary>For each output position along one axis: the first source pixel and the normalised weights.</summary>
     sealed class FilterWeights

@@ -16,7 +16,4 @@ internal static class PngFile
         };
         AtomicFile.Write(path, stream => new ImageWriter().WritePng(pixels, width, height, components, stream));
     }
-
-    /// <summary>A value in [0, 1] (clamped) as a byte, rounded half away from zero.</summary>
-    public static byte ToByte(float value) => (byte)MathF.Round(Math.Clamp(value, 0f, 1f) * 255f, MidpointRounding.AwayFromZero);
 }

@@ -38,7 +38,7 @@ public sealed class JpegDefense : InputTransformDefense
         var pixels = new byte[plane * channels];
         for (int c = 0; c < channels; c++)
         for (int i = 0; i < plane; i++)
-            pixels[i * channels + c] = (byte)Math.Clamp(MathF.Round(image[c * plane + i] * 255f), 0f, 255f);
+            pixels[i * channels + c] = PixelBytes.Quantize(image[c * plane + i]);
 
         using var encoded = new MemoryStream();
         new ImageWriter().WriteJpg(pixels, width, height, channels == 1 ? WriteComponents.Grey : WriteComponents.RedGreenBlue, encoded, Quality);
@@ -48,6 +48,6 @@ public sealed class JpegDefense : InputTransformDefense
 
         for (int c = 0; c < channels; c++)
         for (int i = 0; i < plane; i++)
-            output[c * plane + i] = decoded.Data[i * channels + c] / 255f;
+            output[c * plane + i] = PixelBytes.ToFloat(decoded.Data[i * channels + c]);
     }
 }

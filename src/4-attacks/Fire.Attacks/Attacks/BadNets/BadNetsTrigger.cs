@@ -37,11 +37,11 @@ public sealed class BadNetsTrigger : ImageTrigger
         for (int y = 0; y < patch.Height; y++)
             for (int x = 0; x < patch.Width; x++)
             {
-                float m = mask.Pixels[y * patch.Width + x] / 255f;
+                float m = PixelBytes.ToFloat(mask.Pixels[y * patch.Width + x]);
                 int at = (top + y) * shape.Width + left + x;
                 keep[at] = 1 - m;
                 for (int c = 0; c < shape.Channels; c++)
-                    stamp[c * shape.Plane + at] = patch.Pixels[(c * patch.Height + y) * patch.Width + x] / 255f * m;
+                    stamp[c * shape.Plane + at] = PixelBytes.ToFloat(patch.Pixels[(c * patch.Height + y) * patch.Width + x]) * m;
             }
         _keep = Keep(tensor(keep, new long[] { 1, 1, shape.Height, shape.Width }));
         _stamp = Keep(tensor(stamp, new long[] { 1, shape.Channels, shape.Height, shape.Width }));

@@ -19,7 +19,7 @@ public sealed class BlendedTrigger : ImageTrigger
             throw new ArgumentException($"The blend pattern is {pattern.Channels}x{pattern.Height}x{pattern.Width}; the images are {shape}.");
         Pattern = pattern;
         Alpha = alpha;
-        var scaled = pattern.Pixels.Select(b => (float)(alpha * (b / 255f))).ToArray();
+        var scaled = pattern.Pixels.Select(b => (float)(alpha * PixelBytes.ToFloat(b))).ToArray();
         _scaledPattern = Keep(tensor(scaled, new long[] { 1, shape.Channels, shape.Height, shape.Width }));
     }
 
