@@ -101,6 +101,7 @@ public static class FireApp
         };
         Console.CancelKeyPress += onCancel;
         args = ErrorReporting.TakeVerbose(args);
+        if (console is null) RedirectedWidth.Apply();
         try
         {
             return ErrorReporting.Run(() => Create(console).Run(args, cancellation.Token));
