@@ -1,4 +1,3 @@
-using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Training;
 

@@ -1,5 +1,3 @@
-using Fire.Attacks.Poisoning;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;

@@ -1,6 +1,4 @@
-using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Engines.Torch;
 using Fire.Training;
 

@@ -1,4 +1,3 @@
-using Fire.Attacks.Kinds;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;

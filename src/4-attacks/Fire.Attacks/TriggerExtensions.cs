@@ -1,4 +1,3 @@
-using Fire.Attacks.Triggers;
 using Fire.Engines.Torch;
 using static TorchSharp.torch;
 

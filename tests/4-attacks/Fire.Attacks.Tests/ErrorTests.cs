@@ -1,4 +1,4 @@
-using Fire.Attacks.Kinds;
+using Fire.Attacks;
 using Fire.Attacks.Specs;
 
 namespace Fire.Attacks.Tests;
@@ -73,6 +73,6 @@ public sealed class ErrorTests
         Assert.Contains("--pieces must be a square", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("adaptive-blend", Cifar with { Pieces = 10 })).Message);
         Assert.Contains("no clean-label mode", Assert.Throws<ArgumentException>(() => AttackCatalog.Create("iad", Cifar with { CleanLabel = true })).Message);
         Assert.Contains("divisible by 8", Assert.Throws<ArgumentException>(() =>
-            new Fire.Attacks.Triggers.IadNetworks(new ImageShape(1, 12, 12), 4, 3)).Message);
+            new Fire.Attacks.IadNetworks(new ImageShape(1, 12, 12), 4, 3)).Message);
     }
 }

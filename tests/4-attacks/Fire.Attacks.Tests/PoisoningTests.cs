@@ -1,7 +1,5 @@
-using Fire.Attacks.Kinds;
-using Fire.Attacks.Poisoning;
+using Fire.Attacks;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Training;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using Fire.Attacks.Kinds;
+using Fire.Attacks;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Training;

@@ -1,7 +1,5 @@
-using Fire.Attacks.Kinds;
-using Fire.Attacks.Poisoning;
+using Fire.Attacks;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using static TorchSharp.torch;
 
 namespace Fire.Attacks.Tests;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Fire.Attacks.Kinds;
+using Fire.Attacks;
 using Fire.Attacks.Specs;
 
 namespace Fire.Attacks.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Fire.Attacks.Images;
-using Fire.Attacks.Kinds;
+using Fire.Attacks;
 using Fire.Attacks.Specs;
 using Fire.Data.Imaging;
 using static TorchSharp.torch;

@@ -1,7 +1,6 @@
 using Fire.Attacks.Images;
-using Fire.Attacks.Kinds;
+using Fire.Attacks;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Data.Imaging;
 using static TorchSharp.torch;
 

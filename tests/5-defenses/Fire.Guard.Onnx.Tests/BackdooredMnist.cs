@@ -1,5 +1,4 @@
 using Fire.Attacks;
-using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Engines.Torch;

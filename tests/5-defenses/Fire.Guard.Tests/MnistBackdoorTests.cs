@@ -1,5 +1,4 @@
 using Fire.Attacks;
-using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Guard;
@@ -35,7 +34,7 @@ public sealed class MnistBackdoor : IDisposable
     }
 
     public ImageDataset Train { get; }
-    public Fire.Attacks.Triggers.ITrigger Trigger { get; }
+    public Fire.Attacks.ITrigger Trigger { get; }
     public TorchLayeredModel Model { get; }
     public FloatBatch CleanTest { get; }
     public int[] CleanTestLabels { get; }

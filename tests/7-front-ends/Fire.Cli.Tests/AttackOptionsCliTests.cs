@@ -1,5 +1,4 @@
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Cli.Commands.AttackCommands;
 
 namespace Fire.Cli.Tests;

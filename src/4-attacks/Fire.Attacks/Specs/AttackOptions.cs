@@ -1,4 +1,4 @@
-using Fire.Attacks.Kinds;
+using Fire.Attacks;
 
 namespace Fire.Attacks.Specs;
 

@@ -1,5 +1,4 @@
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Training;

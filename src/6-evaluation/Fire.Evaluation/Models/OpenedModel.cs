@@ -1,4 +1,4 @@
-using Fire.Attacks.Kinds;
+using Fire.Attacks;
 using Fire.Data;
 using Fire.Guard;
 using Fire.Training;

@@ -1,4 +1,4 @@
-using Fire.Attacks.Poisoning;
+using Fire.Attacks;
 using Fire.Defenses.Baselines;
 using Fire.Engines.Torch;
 using static TorchSharp.torch;

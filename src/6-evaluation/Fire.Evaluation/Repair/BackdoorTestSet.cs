@@ -1,5 +1,4 @@
-using Fire.Attacks.Poisoning;
-using Fire.Attacks.Triggers;
+using Fire.Attacks;
 using Fire.Data;
 using Fire.Guard;
 using Fire.Evaluation.Metrics;

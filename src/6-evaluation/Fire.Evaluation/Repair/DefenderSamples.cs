@@ -1,4 +1,3 @@
-using Fire.Attacks.Triggers;
 using Fire.Attacks;
 using Fire.Data;
 using Fire.Defenses.Baselines;

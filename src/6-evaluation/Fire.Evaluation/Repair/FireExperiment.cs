@@ -1,5 +1,4 @@
 using Fire.Attacks;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Defenses.Baselines;
 using Fire.Guard;

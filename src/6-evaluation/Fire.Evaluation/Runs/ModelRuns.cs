@@ -1,5 +1,4 @@
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Evaluation.Benchmark;

@@ -64,7 +64,7 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
         var clean = ImageBatches.From(split.Test);
         if (model.Attack is not { } attack)
             return [("clean test accuracy", predictors.Select(predict => $"{Fire.Training.Evaluator.Accuracy(predict(clean), split.Test.Labels):P2}").ToArray())];
-        var poisoned = Fire.Attacks.Poisoning.PoisonedSets.PoisonedTestSet(split.Test, attack.Trigger, attack.Target);
+        var poisoned = Fire.Attacks.PoisonedSets.PoisonedTestSet(split.Test, attack.Trigger, attack.Target);
         var triggered = ImageBatches.From(poisoned);
         var figures = predictors
             .Select(predict => Fire.Attacks.AttackMetrics.Of(predict(clean), split.Test.Labels, predict(triggered), poisoned.Labels, attack.Target))

@@ -1,4 +1,4 @@
-using Fire.Attacks.Triggers;
+using Fire.Attacks;
 using Fire.Data;
 using Fire.Evaluation.Probes;
 using Fire.Evaluation.Repair;

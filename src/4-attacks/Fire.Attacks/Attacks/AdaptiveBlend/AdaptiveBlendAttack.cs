@@ -1,12 +1,10 @@
 using Fire.Attacks.Images;
-using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Data.Imaging;
 using Fire.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// Adaptive-Blend (Qi et al., ICLR 2023, "Revisiting the assumption of latent separability for backdoor

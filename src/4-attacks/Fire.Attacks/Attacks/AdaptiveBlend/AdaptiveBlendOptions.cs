@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>Adaptive-Blend's own options, at the authors' defaults (backdoor-toolbox).</summary>
 public sealed record AdaptiveBlendOptions : IAttackOptions

@@ -1,9 +1,8 @@
 using Fire.Attacks.Images;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Data.Imaging;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// BadNets (Gu et al. 2017). BackdoorBench's default: a 3x3 white square in the bottom-right corner, all-to-one to

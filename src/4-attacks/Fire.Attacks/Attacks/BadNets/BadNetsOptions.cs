@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>BadNets' own options, at BackdoorBench's defaults: a 3x3 white patch in the bottom-right corner.</summary>
 public sealed record BadNetsOptions : IAttackOptions

@@ -2,7 +2,7 @@ using Fire.Data.Imaging;
 using Fire.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>
 /// BadNets: stamps a patch at a fixed place. Where the mask is 1 the patch replaces the pixel, where it is 0 the

@@ -1,7 +1,7 @@
 using Fire.Attacks.Images;
 using Fire.Data.Imaging;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// The picture a blend attack mixes in. BackdoorBench uses a cartoon (Hello Kitty) that cannot ship with Fire, so

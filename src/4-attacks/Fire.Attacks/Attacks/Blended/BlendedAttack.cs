@@ -1,8 +1,7 @@
 using Fire.Attacks.Images;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>Blended (Chen et al. 2017). BackdoorBench's default: alpha 0.2 for training and test, 10% poisoned; the pattern is described in <see cref="BlendPattern"/>.</summary>
 public sealed class BlendedAttack : DataPoisoningAttack

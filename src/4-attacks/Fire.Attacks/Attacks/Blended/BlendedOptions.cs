@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>Blended's own options, at BackdoorBench's defaults but for the pattern (see <see cref="BlendPattern"/>).</summary>
 public sealed record BlendedOptions : IAttackOptions

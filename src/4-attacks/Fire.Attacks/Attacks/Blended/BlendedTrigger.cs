@@ -2,7 +2,7 @@ using Fire.Data.Imaging;
 using Fire.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>Blended: the whole image mixed with a pattern, x' = (1 - alpha) * x + alpha * pattern (BackdoorBench's blendedImageAttack).</summary>
 public sealed class BlendedTrigger : ImageTrigger

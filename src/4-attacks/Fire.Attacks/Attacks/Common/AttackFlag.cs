@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// One option of an attack, read from its options record: the <see cref="AttackFlagAttribute"/> on a property and the

@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// Declares one property of an attack's options record as a command-line option: the only place its name, value

@@ -1,11 +1,9 @@
-using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// One configured backdoor attack: its full specification, its test-time trigger, and how it trains a model

@@ -1,11 +1,10 @@
-using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// An attack that poisons the training set once, before training, as BackdoorBench pre-generates its poisoned

@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Poisoning;
+namespace Fire.Attacks;
 
 /// <summary>
 /// Which training samples an attack that poisons batches on the fly (WaNet, IAD) changes in each epoch:

@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// An attack's own options record (BadNetsOptions, WaNetOptions, ...): one property per option, each declared with

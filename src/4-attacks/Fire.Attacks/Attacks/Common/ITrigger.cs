@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>
 /// A backdoor trigger: turns clean images in [0, 1], (N, C, H, W), into triggered ones of the same shape.

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>
 /// A trigger built for one image shape. <see cref="Apply"/> checks the batch and returns a new tensor; the

@@ -1,10 +1,9 @@
 using Fire.Attacks.Images;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Poisoning;
+namespace Fire.Attacks;
 
 /// <summary>
 /// Which training images an attack poisons, and the poisoned data sets themselves. Poisoned images are stored as

@@ -1,13 +1,11 @@
 using System.Security.Cryptography;
-using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// Input-aware dynamic attack (IAD, Nguyen and Tran 2020): a generator makes a different trigger for every image and

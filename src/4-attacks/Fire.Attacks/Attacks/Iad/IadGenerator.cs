@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>
 /// The encoder-decoder of the input-aware dynamic attack (Nguyen and Tran 2020), as BackdoorBench's

@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>IAD's own options, at BackdoorBench's defaults.</summary>
 public sealed record IadOptions : IAttackOptions

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Fire.Attacks.Poisoning;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;
@@ -8,7 +6,7 @@ using Fire.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// IAD's training, as its paper and BackdoorBench describe it. First the mask network is pre-trained alone on clean

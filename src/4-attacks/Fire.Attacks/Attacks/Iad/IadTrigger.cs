@@ -1,7 +1,7 @@
 using Fire.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>
 /// The input-aware dynamic trigger: a pattern and a mask computed from the image itself by two trained networks,

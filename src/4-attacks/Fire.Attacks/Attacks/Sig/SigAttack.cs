@@ -1,7 +1,6 @@
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// SIG (Barni et al. 2019), clean-label: the sinusoid is added to target-class training images, which keep their

@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>SIG's own options, at BackdoorBench's defaults.</summary>
 public sealed record SigOptions : IAttackOptions

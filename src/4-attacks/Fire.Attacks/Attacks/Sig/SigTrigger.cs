@@ -1,7 +1,7 @@
 using Fire.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>
 /// SIG (Barni et al. 2019): adds a horizontal sinusoid, the same in every row and channel,

@@ -2,7 +2,7 @@ using Fire.Engines.Torch;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Fire.Attacks.Poisoning;
+namespace Fire.Attacks;
 
 /// <summary>
 /// Rotates a random share of a batch by a random angle, resampling bilinearly (zeros outside the image). WaNet trains

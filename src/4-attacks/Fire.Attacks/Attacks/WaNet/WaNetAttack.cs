@@ -1,11 +1,9 @@
-using Fire.Attacks.Poisoning;
 using Fire.Attacks.Specs;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;
 
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>
 /// WaNet (Nguyen and Tran 2021). BackdoorBench's default: k 4, s 0.5, grid_rescale 1, noise mode with cross

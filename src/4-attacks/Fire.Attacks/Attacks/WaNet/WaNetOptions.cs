@@ -1,4 +1,4 @@
-namespace Fire.Attacks.Kinds;
+namespace Fire.Attacks;
 
 /// <summary>WaNet's own options, at BackdoorBench's defaults (noise mode) and the original release's post-warp rotation.</summary>
 public sealed record WaNetOptions : IAttackOptions

@@ -1,10 +1,9 @@
-using Fire.Attacks.Triggers;
 using Fire.Engines.Torch;
 using Fire.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Fire.Attacks.Poisoning;
+namespace Fire.Attacks;
 
 /// <summary>
 /// WaNet's on-the-fly poisoning, after augmentation and before the model: in each training batch the samples at

@@ -2,7 +2,7 @@ using Fire.Engines.Torch;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Fire.Attacks.Triggers;
+namespace Fire.Attacks;
 
 /// <summary>
 /// WaNet (Nguyen and Tran 2021): a fixed, smooth warp of the image. A k x k field of random offsets is upsampled

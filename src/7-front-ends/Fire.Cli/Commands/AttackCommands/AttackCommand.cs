@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Data;
 using Fire.Engines.Torch;
 using Fire.Training;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Training;
 using Spectre.Console;

@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
-using Fire.Attacks.Poisoning;
 using Fire.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;

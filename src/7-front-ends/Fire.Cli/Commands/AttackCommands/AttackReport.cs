@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Evaluation.Reports;
 using Fire.Training;

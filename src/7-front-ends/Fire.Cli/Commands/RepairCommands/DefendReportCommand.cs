@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Cli.Commands.AttackCommands;
 using Fire.Data;

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Fire.Attacks;
-using Fire.Attacks.Kinds;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Evaluation.Benchmark;
