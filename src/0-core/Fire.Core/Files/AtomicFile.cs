@@ -35,6 +35,10 @@ public static partial class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark), atomically, as <see cref="Write"/> does.</summary>
+    public static void WriteText(string path, string text) =>
+        Write(path, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text)));
+
     /// <summary>
     /// Replaces every file of a group as one unit: a file whose write action is null is removed. All paths must lie in
     /// one folder; the first names the group (its journal is <c>first + .commit</c>). Until the commit a failure or a kill

@@ -39,6 +39,14 @@ public sealed record AttackSpec
     [JsonIgnore]
     public ImageShape Shape => global::Fire.Attacks.ImageShape.FromArray(ImageShape);
 
+    /// <summary>
+    /// The attack's parameters as given or defaulted, "k 4, s 0.5, ...": the specification's own values, so a line never
+    /// shows a default the user overrode. Long values (trigger pictures, noise fields) are left out.
+    /// </summary>
+    public string ParameterSummary() => string.Join(", ", Parameters
+        .Where(p => p.Value is JsonValue value && !(value.TryGetValue(out string? text) && text.Length > 40))
+        .Select(p => $"{p.Key} {p.Value!.ToJsonString().Trim('"')}"));
+
     /// <summary>The attack's parameters as their typed record.</summary>
     public T Read<T>() where T : class
     {

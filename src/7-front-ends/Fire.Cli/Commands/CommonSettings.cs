@@ -45,11 +45,6 @@ public class DataSettings : CommandSettings
         info.CheckData(split.Test, checkpoint);
         return split;
     }
-
-    private sealed class StatusLines(IAnsiConsole console) : IProgress<string>
-    {
-        public void Report(string value) => console.MarkupLineInterpolated($"[grey]{value}[/]");
-    }
 }
 
 /// <summary>Options of every command that runs a network.</summary>

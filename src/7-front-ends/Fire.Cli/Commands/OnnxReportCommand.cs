@@ -58,14 +58,9 @@ public sealed class OnnxReportCommand(IAnsiConsole console) : Command<OnnxReport
         };
         string command = "./fire onnx-report" + (settings.Threads is { } t ? $" --threads {t}" : "") + (settings.TestLimit is { } n ? $" --test-limit {n}" : "")
                          + (settings.Seed != 0 ? $" --seed {settings.Seed}" : "") + (settings.NoSpeed ? " --no-speed" : "") + (settings.NoFire ? " --no-fire" : "");
-        string markdown = OnnxReport.Write(report, command, new Lines(console));
-        AtomicFile.Write(outPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(markdown)));
+        string markdown = OnnxReport.Write(report, command, new StatusLines(console));
+        AtomicFile.WriteText(outPath, markdown);
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/]");
         return 0;
-    }
-
-    private sealed class Lines(IAnsiConsole console) : IProgress<string>
-    {
-        public void Report(string value) => console.MarkupLineInterpolated($"[grey]{value}[/]");
     }
 }

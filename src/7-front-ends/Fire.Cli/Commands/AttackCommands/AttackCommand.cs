@@ -89,8 +89,8 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackSettings
         string model = settings.Model ?? ModelZoo.Default;
         string output = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"{dataset}-{model}-{attackName}.pt"));
         OutputPaths.CheckFile(output, "--out", [DataInputs.PathOf(settings.Dataset!, settings.Data)], "Fire checkpoint", Checkpoint.IsCheckpoint, settings.Force);
-        console.MarkupLineInterpolated($"Attack [bold]{attackName}[/] ({AttackDescriptions.Parameters(attack.Spec)}) on [bold]{dataset}[/] with [bold]{model}[/], target {attack.Target}, rate {attack.Spec.Rate}{(attack.Spec.CleanLabel ? ", clean-label" : "")}, seed {attack.Spec.Seed}.");
-        console.MarkupLineInterpolated($"[grey]{AttackDescriptions.Recipe(recipe, split.Train.Count)}[/]");
+        console.MarkupLineInterpolated($"Attack [bold]{attackName}[/] ({attack.Spec.ParameterSummary()}) on [bold]{dataset}[/] with [bold]{model}[/], target {attack.Target}, rate {attack.Spec.Rate}{(attack.Spec.CleanLabel ? ", clean-label" : "")}, seed {attack.Spec.Seed}.");
+        console.MarkupLineInterpolated($"[grey]{recipe.Describe(split.Train.Count)}[/]");
 
         string state = TrainingState.PathBeside(output);
         if (File.Exists(state)) console.MarkupLineInterpolated($"Continuing the interrupted training saved in {state}.");

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using Fire.Attacks;
-using Fire.Attacks.Specs;
-using Fire.Training;
 using Spectre.Console;
 
 namespace Fire.Cli.Commands.AttackCommands;
@@ -9,27 +6,6 @@ namespace Fire.Cli.Commands.AttackCommands;
 /// <summary>How attack commands describe a recipe, a poisoning and a result.</summary>
 public static class AttackDescriptions
 {
-    public static string Recipe(TrainRecipe recipe, int trainCount)
-    {
-        int images = recipe.MaxTrainSamples is int max && max < trainCount ? max : trainCount;
-        var augmentation = recipe.Augmentation is { } a && a != Fire.Data.Augmentation.None
-            ? $"random crop (padding {a.CropPadding}){(a.HorizontalFlip ? " and flip" : "")}"
-            : "no augmentation";
-        return $"{Count(recipe.Epochs, "epoch")} over {images:N0} of {trainCount:N0} training images, batch {recipe.BatchSize}, SGD lr {recipe.LearningRate} " +
-               $"(cosine per step), momentum {recipe.Momentum}, weight decay {recipe.WeightDecay}, {augmentation}, seed {recipe.Seed}";
-    }
-
-    /// <summary>"1 epoch", "3 epochs".</summary>
-    public static string Count(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
-
-    /// <summary>
-    /// The attack's parameters as given or defaulted, "k 4, s 0.5, ...": the specification's own values, so a line
-    /// never shows a default the user overrode. Long values (trigger pictures, noise fields) are left out.
-    /// </summary>
-    public static string Parameters(AttackSpec spec) => string.Join(", ", spec.Parameters
-        .Where(p => p.Value is JsonValue value && !(value.TryGetValue(out string? text) && text.Length > 40))
-        .Select(p => $"{p.Key} {p.Value!.ToJsonString().Trim('"')}"));
-
     public static string Poisoning(BackdoorAttack attack)
     {
         if (attack.Spec.Poisoning is not { } p) return "not trained";

@@ -1,11 +1,10 @@
 using System.ComponentModel;
 using Fire.Attacks;
-using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Evaluation.Benchmark;
 using Fire.Evaluation.Runs;
 using Fire.Engines.Torch;
-using Fire.Training;
+using Fire.Evaluation.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -82,27 +81,10 @@ public sealed class AttackReportCommand(IAnsiConsole console) : Command<AttackRe
         OutputPaths.CheckFile(settings.Out, "--out", [settings.Runs], "markdown report", FileKinds.IsText, settings.Force);
         var grid = new ExperimentGrid(AttackReportSettings.List(settings.Datasets), AttackReportSettings.List(settings.Models), settings.Epochs!.Value,
             settings.Seed, settings.Subset, settings.Runs, settings.Data);
-        var sections = new List<AttackReport.Section>();
-        foreach (var section in grid.Sections(dataset => settings.LoadData(console, dataset), new ConsoleRunObserver(console), cancellation))
-        {
-            var split = section.Split;
-            console.MarkupLineInterpolated($"[bold]{section.Dataset} / {section.Architecture}[/]: {section.Recipe.Describe(split.Train.Count)}");
-            using var clean = section.Models.Clean();
-            var rows = new List<AttackReport.Row>();
-            foreach (string name in settings.AttackNames)
-            {
-                using var attacked = section.Models.Attack(AttackCatalog.CreateForRun(name, ImageShape.Of(split.Train), settings.Seed, section.Dataset,
-                    section.Recipe.Epochs, settings.MaskEpochs));
-                var attack = attacked.Checkpoint;
-                var cleanModel = AttackMetrics.Measure(clean.Net, split.Test, attack.Trigger, attack.Target);
-                rows.Add(new AttackReport.Row(attack.Spec, attacked.Metrics, cleanModel, attacked.Seconds));
-                console.MarkupLineInterpolated($"  {name}: {attacked.Metrics}");
-            }
-            sections.Add(new AttackReport.Section(section.Dataset, section.Architecture, section.Recipe, split.Train.Count, clean.Accuracy, clean.Seconds, rows));
-        }
+        var sections = new AttackReportRun(grid, settings.AttackNames, settings.MaskEpochs).Run(dataset => settings.LoadData(console, dataset),
+            new ConsoleRunObserver(console), new StatusLines(console), cancellation);
         string output = Path.GetFullPath(settings.Out);
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        File.WriteAllText(output, AttackReport.Markdown(settings.CommandLine(), settings.Runs, sections));
+        AtomicFile.WriteText(output, AttackReport.Markdown(settings.CommandLine(), settings.Runs, sections));
         console.MarkupLineInterpolated($"Wrote [bold]{output}[/].");
         return 0;
     }

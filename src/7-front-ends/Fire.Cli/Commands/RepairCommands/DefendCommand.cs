@@ -48,7 +48,7 @@ public sealed class DefendCommand(IAnsiConsole console) : Command<DefendSettings
 
         using var model = new TorchLayeredModel(checkpoint.Net);
         var result = FireExperiment.Run(model, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, experiment,
-            new FireResultViews.StatusLines(console), Path.Combine(folder, "fire-guard.json"));
+            new StatusLines(console), Path.Combine(folder, "fire-guard.json"));
         Show(console, result);
         foreach (string file in FireResultViews.Write(folder, result, $"{split.Name} {checkpoint.Info.Architecture} {checkpoint.Attack.Name}"))
             console.MarkupLineInterpolated($"Wrote [bold]{file}[/]");

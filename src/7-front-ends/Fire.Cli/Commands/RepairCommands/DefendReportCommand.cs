@@ -83,14 +83,13 @@ public sealed class DefendReportCommand(IAnsiConsole console) : Command<DefendRe
             settings.Subset, settings.Runs, settings.Data);
         var run = new FireReportRun(grid, attacks, settings.Experiment(FireExperimentSettings.DefaultStreamingPoints), !settings.NoAugmentationCheck,
             settings.MaskEpochs, settings.Out);
-        var (sections, plots) = run.Run(dataset => settings.LoadData(console, dataset), new ConsoleRunObserver(console), new FireResultViews.StatusLines(console),
+        var (sections, plots) = run.Run(dataset => settings.LoadData(console, dataset), new ConsoleRunObserver(console), new StatusLines(console),
             title => console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified()), cancellation);
 
         string output = Path.GetFullPath(settings.Out);
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        File.WriteAllText(output, FireReport.Markdown(settings.CommandLine(), sections, plots));
+        AtomicFile.WriteText(output, FireReport.Markdown(settings.CommandLine(), sections, plots));
         string json = Path.Combine(Path.GetFullPath(settings.Runs), "fire-report.json");
-        File.WriteAllText(json, JsonSerializer.Serialize(sections, FireResultViews.Json));
+        AtomicFile.WriteText(json, JsonSerializer.Serialize(sections, FireResultViews.Json));
         console.MarkupLineInterpolated($"Wrote [bold]{output}[/], its plots beside it and every result in {json}.");
         return 0;
     }

@@ -74,7 +74,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         console.MarkupLineInterpolated($"The defender holds {settings.Clean} clean training images and sees triggered ones arrive, one batch at a time; the test split is used only to measure{(settings.TestLimit is int limit ? $" (a seeded {limit:N0} of its images, from here on)" : "")}.");
         string guardPath = Path.Combine(output, "fire-guard.json");
         var result = FireExperiment.Run(model, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target,
-            settings.Experiment(FireExperimentSettings.DefaultStreamingPoints), new FireResultViews.StatusLines(console), guardPath);
+            settings.Experiment(FireExperimentSettings.DefaultStreamingPoints), new StatusLines(console), guardPath);
 
         console.Write(new Rule("[bold]3. Result[/]").LeftJustified());
         DefendCommand.Show(console, result);

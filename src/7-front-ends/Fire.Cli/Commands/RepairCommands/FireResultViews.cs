@@ -72,7 +72,7 @@ public static class FireResultViews
         Directory.CreateDirectory(folder);
         var files = new List<string>();
         string json = Path.Combine(folder, "results.json");
-        File.WriteAllText(json, JsonSerializer.Serialize(result, Json));
+        AtomicFile.WriteText(json, JsonSerializer.Serialize(result, Json));
         files.Add(json);
         if (result.Streaming.Count > 0)
         {
@@ -87,11 +87,5 @@ public static class FireResultViews
             files.Add(latents);
         }
         return files;
-    }
-
-    /// <summary>Progress lines in grey.</summary>
-    public sealed class StatusLines(IAnsiConsole console) : IProgress<string>
-    {
-        public void Report(string value) => console.MarkupLineInterpolated($"[grey]{value}[/]");
     }
 }

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using Fire.Attacks;
 using Fire.Attacks.Specs;
-using Fire.Evaluation.Reports;
 using Fire.Training;
 
-namespace Fire.Cli.Commands.AttackCommands;
+namespace Fire.Evaluation.Reports;
 
 /// <summary>The markdown of <c>fire attack report</c>: our figures, the targets, BackdoorBench's figures, and why they differ.</summary>
 public static class AttackReport
@@ -65,9 +64,9 @@ public static class AttackReport
     {
         md.AppendLine($"## {s.Dataset}, {s.Model}");
         md.AppendLine();
-        md.AppendLine($"Recipe, the same for the clean model and every attack: {AttackDescriptions.Recipe(s.Recipe, s.TrainCount)}.");
+        md.AppendLine($"Recipe, the same for the clean model and every attack: {s.Recipe.Describe(s.TrainCount)}.");
         if (s.Rows.FirstOrDefault(r => r.Spec.Attack == IadAttack.Kind) is { } iad)
-            md.AppendLine(Invariant($"IAD pre-trains its mask network for {AttackDescriptions.Count(iad.Spec.Read<IadAttack.Parameters>().MaskEpochs, "epoch")} first (BackdoorBench: 25)."));
+            md.AppendLine(Invariant($"IAD pre-trains its mask network for {Epochs(iad.Spec.Read<IadAttack.Parameters>().MaskEpochs)} first (BackdoorBench: 25)."));
         md.AppendLine(Invariant($"BackdoorBench's reference: PreAct-ResNet18, {TrainRecipe.BackdoorBench(s.Dataset).Epochs} epochs on the full training set, same SGD settings."));
         md.AppendLine();
         md.AppendLine("| model | CA | CA vs clean | clean to target | ASR | PA | clean model ASR / PA | poisoned training images | training time | target | BackdoorBench CA / ASR / RA |");
@@ -94,7 +93,7 @@ public static class AttackReport
         md.AppendLine("| attack | trigger | rate, labels | parameters |");
         md.AppendLine("|---|---|---|---|");
         foreach (var spec in sections.SelectMany(s => s.Rows).Select(r => r.Spec).DistinctBy(spec => spec.Attack))
-            md.AppendLine(Invariant($"| {spec.Attack} | {AttackCatalog.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")}{(spec.RedrawEachEpoch ? ", drawn afresh every epoch" : "")} | {AttackDescriptions.Parameters(spec)} |"));
+            md.AppendLine(Invariant($"| {spec.Attack} | {AttackCatalog.Summary(spec.Attack)} | {spec.Rate} of all training images, {(spec.CleanLabel ? "clean-label (target-class images, labels kept)" : "from non-target classes, relabelled to the target")}{(spec.RedrawEachEpoch ? ", drawn afresh every epoch" : "")} | {spec.ParameterSummary()} |"));
         md.AppendLine();
     }
 
@@ -142,6 +141,8 @@ public static class AttackReport
     private static string Poisoned(AttackSpec spec) => spec.Poisoning is { } p
         ? Invariant($"{p.Poisoned:N0} ({Percent(p.EffectiveRate)}){(p.Auxiliary > 0 ? $" + {p.Auxiliary:N0} label-keeping" : "")}{(spec.RedrawEachEpoch ? ", redrawn each epoch" : "")}")
         : "?";
+
+    private static string Epochs(int count) => Invariant($"{count:N0} epoch{(count == 1 ? "" : "s")}");
 
     private static string Percent(double share) => Invariant($"{100 * share:F2}%");
 
