@@ -8,54 +8,6 @@ using Xunit.Abstractions;
 
 namespace Fire.Guard.Tests;
 
-/// <summary>
-/// A real backdoor: small-cnn trained for 3 epochs on 4,000 MNIST training images, 10% of them with BadNets'
-/// 3x3 white patch and relabelled to 0. Evaluation uses 1,000 test images only.
-/// </summary>
-public sealed class MnistBackdoor : IDisposable
-{
-    public const int Target = 0;
-
-    public MnistBackdoor()
-    {
-        var split = Datasets.Load("mnist", DataLocator.Resolve(null));
-        Train = split.Train;
-        var attack = AttackCatalog.Create("badnets", new AttackOptions { Shape = ImageShape.Of(split.Train), Target = Target, Seed = 1 });
-        Trigger = attack.Trigger;
-        var net = Trainer.CreateModel(ModelZoo.Default, split.Train, split.Normalization, seed: 1);
-        attack.Train(net, split.Train, new TrainRecipe(Epochs: 3, LearningRate: 0.05, Seed: 1, MaxTrainSamples: 4000));
-        Model = new TorchLayeredModel(net, ownsNet: true);
-        var test = split.Test.Subset(Enumerable.Range(0, 1000).ToArray());
-        CleanTest = ImageBatches.From(test);
-        CleanTestLabels = test.Labels;
-        var poisonedTest = PoisonedSets.PoisonedTestSet(test, Trigger, Target);
-        PoisonedTest = ImageBatches.From(poisonedTest);
-        PoisonedTestLabels = poisonedTest.Labels;
-    }
-
-    public ImageDataset Train { get; }
-    public Fire.Attacks.ITrigger Trigger { get; }
-    public TorchLayeredModel Model { get; }
-    public FloatBatch CleanTest { get; }
-    public int[] CleanTestLabels { get; }
-    public FloatBatch PoisonedTest { get; }
-    public int[] PoisonedTestLabels { get; }
-
-    /// <summary>Clean accuracy, ASR and PA of <paramref name="predict"/> on the test images.</summary>
-    public (double Ca, double Asr, double Pa) Measure(Func<FloatBatch, int[]> predict)
-    {
-        var clean = predict(CleanTest);
-        var poisoned = predict(PoisonedTest);
-        return (Share(clean, (p, i) => p == CleanTestLabels[i]), Share(poisoned, (p, _) => p == Target),
-                Share(poisoned, (p, i) => p == PoisonedTestLabels[i]));
-    }
-
-    private static double Share(int[] predictions, Func<int, int, bool> counts) =>
-        Enumerable.Range(0, predictions.Length).Count(i => counts(predictions[i], i)) / (double)predictions.Length;
-
-    public void Dispose() => Model.Dispose();
-}
-
 [Trait(TestCategories.Name, TestCategories.Slow)]
 public class MnistBackdoorTests(MnistBackdoor backdoor, ITestOutputHelper output) : IClassFixture<MnistBackdoor>
 {
