@@ -75,12 +75,12 @@ public static class FireApp
                     .WithExample("guard", "fit", "--model", "runs/gtsrb-small-cnn.pt", "--flagged", "flagged/");
                 guard.AddCommand<Commands.GuardCommands.GuardObserveCommand>("observe").WithDescription("A saved guard learns from more flagged images (streaming); saved again.");
                 guard.AddCommand<Commands.GuardCommands.GuardExportCommand>("export").WithDescription("Write a saved guard's repair into the model's ONNX graph (standard operators): a hardened .onnx that runs without Fire.")
-                    .WithExample("guard", "export", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.json", "--out", "runs/gtsrb-small-cnn-fire.onnx");
+                    .WithExample("guard", "export", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.fire", "--out", "runs/gtsrb-small-cnn-fire.onnx");
                 guard.AddCommand<Commands.GuardCommands.GuardPredictCommand>("predict").WithDescription("Classify images with a saved guard, beside the model's own predictions; optional CSV.")
-                    .WithExample("guard", "predict", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.json", "inputs/");
+                    .WithExample("guard", "predict", "--model", "runs/gtsrb-small-cnn.pt", "--guard", "runs/guard-gtsrb-small-cnn.fire", "inputs/");
             });
             config.AddCommand<Commands.ServeCommands.ServeCommand>("serve").WithDescription("Serve repaired predictions over HTTP; the guard learns from flagged inputs while serving (journal, audit log, API keys, metrics).")
-                .WithExample("serve", "--model", "runs/mnist-small-cnn-badnets.pt", "--guard", "runs/guard-mnist-small-cnn-badnets.json", "--keys", "keys.json");
+                .WithExample("serve", "--model", "runs/mnist-small-cnn-badnets.pt", "--guard", "runs/guard-mnist-small-cnn-badnets.fire", "--keys", "keys.json");
             config.AddCommand<Commands.ServeCommands.ServeBenchCommand>("serve-bench").WithDescription("Serving benchmark on loopback: req/s and p50 / p99 at 1, 8, 32 clients with and without the guard, flags at 1/s, memory over a long run; writes docs/serving.md.");
             config.AddCommand<Commands.RepairCommands.DemoCommand>("demo").WithDescription("The whole story on a small default (about 15 minutes on 2 cores the first time, the model then cached): train a BadNets-backdoored small CNN, show the ASR, apply FIRE, show the recovery and plots.");
         });

@@ -21,7 +21,7 @@ public class DefendCommandTests(BackdooredMnist backdoor)
         Assert.Equal(20, results["observed"]!.GetValue<int>());
         Assert.InRange(results["defended"]!["cleanAccuracy"]!.GetValue<double>(), 0, 1);
         Assert.True(File.Exists(Path.Combine(folder, "latents.png")));
-        Assert.True(File.Exists(Path.Combine(folder, "fire-guard.json")));
+        Assert.True(File.Exists(Path.Combine(folder, "fire-guard.fire")));
     }
 
     [Theory]

@@ -45,7 +45,7 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
     {
         settings.ApplyThreads();
         using var deployed = settings.OpenModel(settings.Model!);
-        string outPath = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"guard-{Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!))}.json"));
+        string outPath = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"guard-{Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!))}{Fire.Guard.GuardFiles.Extension}"));
         OutputPaths.CheckFile(outPath, "--out", [.. Fire.Training.Checkpoint.Files(settings.Model!), .. settings.Flagged], "FIRE guard", GuardFiles.Recognises, settings.Force);
         // Checks layers and options before loading data; an ONNX model's normalisation and class names go into the guard file.
         using var guard = new FireGuard(deployed.Model, settings.FireOptions()) { ModelInput = deployed.GuardInput };

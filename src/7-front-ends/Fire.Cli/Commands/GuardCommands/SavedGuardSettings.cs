@@ -12,7 +12,7 @@ public class SavedGuardSettings : ModelInputSettings
     public string? Model { get; set; }
 
     [CommandOption("--guard <FILE>")]
-    [Description("A guard written by `fire guard fit` (or `fire defend`'s fire-guard.json).")]
+    [Description("A guard written by `fire guard fit` (or `fire defend`'s fire-guard.fire).")]
     public string? Guard { get; set; }
 
     public override ValidationResult Validate()

@@ -22,7 +22,7 @@ public sealed class DefendSettings : FireSettings
     public bool NoStreaming { get; set; }
 
     [CommandOption("--out <DIR>")]
-    [Description("Folder for results.json, streaming.png, latents.png and the fitted guard fire-guard.json (default: runs/defend-<checkpoint name>).")]
+    [Description("Folder for results.json, streaming.png, latents.png and the fitted guard fire-guard.fire (default: runs/defend-<checkpoint name>).")]
     public string? Out { get; set; }
 
     public override ValidationResult Validate() =>
@@ -48,11 +48,11 @@ public sealed class DefendCommand(IAnsiConsole console) : Command<DefendSettings
 
         using var model = new TorchLayeredModel(checkpoint.Net);
         var result = FireExperiment.Run(model, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, experiment,
-            new StatusLines(console), Path.Combine(folder, "fire-guard.json"));
+            new StatusLines(console), Path.Combine(folder, "fire-guard" + Fire.Guard.GuardFiles.Extension));
         Show(console, result);
         foreach (string file in FireResultViews.Write(folder, result, $"{split.Name} {checkpoint.Info.Architecture} {checkpoint.Attack.Name}"))
             console.MarkupLineInterpolated($"Wrote [bold]{file}[/]");
-        console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, "fire-guard.json")}[/] (the fitted guard: FireGuard.Load).");
+        console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, "fire-guard" + Fire.Guard.GuardFiles.Extension)}[/] (the fitted guard: FireGuard.Load).");
         return 0;
     }
 

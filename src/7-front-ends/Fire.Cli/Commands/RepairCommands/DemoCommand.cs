@@ -72,7 +72,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
 
         console.Write(new Rule("[bold]2. FIRE: estimate the trigger direction, repair latents at inference[/]").LeftJustified());
         console.MarkupLineInterpolated($"The defender holds {settings.Clean} clean training images and sees triggered ones arrive, one batch at a time; the test split is used only to measure{(settings.TestLimit is int limit ? $" (a seeded {limit:N0} of its images, from here on)" : "")}.");
-        string guardPath = Path.Combine(output, "fire-guard.json");
+        string guardPath = Path.Combine(output, "fire-guard" + Fire.Guard.GuardFiles.Extension);
         var result = FireExperiment.Run(model, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target,
             settings.Experiment(FireExperimentSettings.DefaultStreamingPoints), new StatusLines(console), guardPath);
 
