@@ -64,7 +64,7 @@ public sealed class SaveKillTests(ITestOutputHelper log)
                 for (int skip = random.Next(3); skip >= 0 && !child.Process.HasExited; skip--)
                     Assert.True(child.NextSave(Patience) || child.Process.HasExited, $"fire-save-loop did not save within {Patience.TotalSeconds} s");
                 Thread.Sleep(TimeSpan.FromMilliseconds(random.NextDouble() * saveMs));
-                if (child.Process.HasExited) { Assert.True(child.Process.ExitCode == 0, child.Errors); continue; } // it finished before the chosen moment
+                if (child.Process.HasExited) { Assert.True(child.Process.ExitCode == 0, $"fire-save-loop ended with exit code {child.Process.ExitCode}: {child.Errors}"); continue; } // it finished before the chosen moment
                 FireProcess.Kill9(child.Process);
                 kills++;
                 if (Directory.GetFiles(folder, "*.tmp").Length > 0 || File.Exists(state + AtomicFile.JournalSuffix)) midSave++; // caught inside a save
