@@ -58,7 +58,8 @@ internal static class FireFile
             {
                 var (header, blobs) = GuardContainer.Read(bytes, path);
                 file = JsonSerializer.Deserialize<FileDto>(header, Json(blobs)) ?? throw new InvalidDataException($"'{path}' holds no FIRE guard.");
-                if (file.Version != Version) throw new InvalidDataException($"'{path}' is a guard container whose header says version {file.Version}; remove it and fit the guard again.");
+                if (file.Format != Format || file.Version != Version)
+                    throw new InvalidDataException($"'{path}' is a guard container whose header says format '{file.Format}' version {file.Version}, not '{Format}' {Version}; the file is damaged or was edited by hand. Fit the guard again with `fire guard fit`.");
             }
             else
             {
@@ -84,7 +85,7 @@ internal static class FireFile
                 throw new InvalidDataException($"'{path}': layer '{layer.Name}' has shape [{string.Join(", ", layer.Shape)}] in the file but [{string.Join(", ", shape)}] in the model: the file was made for another model.");
         }
         {
-            var (stored, now) = (Floats(file.Fingerprint!), ModelFingerprint.Of(model));
+            var (stored, now) = (Floats(file.Fingerprint!, path, "the model fingerprint"), ModelFingerprint.Of(model));
             if (stored.Length != now.Length)
                 throw new InvalidDataException($"'{path}' was fitted for a model with {stored.Length / 2} classes; this one has {now.Length / 2}. Fit a guard for this model.");
             if (!ModelFingerprint.Matches(stored, now))
@@ -95,7 +96,7 @@ internal static class FireFile
             ?? throw new InvalidDataException($"'{path}': {what} names layer '{layer}', which the file does not describe.");
         float[] Vector(string layer, byte[] bytes, string what)
         {
-            var values = Floats(bytes);
+            var values = Floats(bytes, path, $"the {what} at layer '{layer}'");
             int size = SizeOf(layer, what);
             if (values.Length != size)
                 throw new InvalidDataException($"'{path}': the {what} at layer '{layer}' has {values.Length} values; the layer has {size}.");
@@ -129,10 +130,19 @@ internal static class FireFile
         CleanReference? clean = null;
         if (file.Samples is { } samples)
         {
-            clean = new CleanReference(Images(samples.CleanFit, model), samples.CleanFitLabels, Images(samples.CleanHoldout, model),
+            FloatBatch Stored(byte[] bytes, string what, params int[][] perImage)
+            {
+                if (bytes is null) throw new InvalidDataException(Damaged(path, "has incomplete samples"));
+                var images = Images(bytes, model, path, what);
+                if (perImage.Any(list => list.Length != images.Count))
+                    throw new InvalidDataException(Damaged(path, $"holds {images.Count} {what} but {string.Join(" and ", perImage.Select(list => list.Length))} labels or predictions for them"));
+                return images;
+            }
+            clean = new CleanReference(Stored(samples.CleanFit, "clean images", samples.CleanFitLabels), samples.CleanFitLabels,
+                Stored(samples.CleanHoldout, "held-out clean images", samples.CleanHoldoutLabels, samples.CleanHoldoutPredictions),
                 samples.CleanHoldoutLabels, cleanMeans, samples.CleanHoldoutPredictions);
-            observed.Poisoned.AddRange(Split(samples.Poisoned, model));
-            observed.Originals.AddRange(Split(samples.Originals, model));
+            observed.Poisoned.AddRange(Split(Stored(samples.Poisoned, "flagged images", samples.PoisonedPredictions)));
+            observed.Originals.AddRange(Split(Stored(samples.Originals, "original images", samples.OriginalPredictions)));
             observed.PoisonedPredictions.AddRange(samples.PoisonedPredictions);
             observed.OriginalPredictions.AddRange(samples.OriginalPredictions);
         }
@@ -162,6 +172,9 @@ internal static class FireFile
         if (file.Fingerprint is null)
             throw new InvalidDataException(Damaged("has no model fingerprint, so it cannot be checked against the model"));
         if (file.Plan.ObservedCount < 0 || file.SelectedAt < 0) throw new InvalidDataException(Damaged("holds a negative count"));
+        foreach (var (names, what) in new[] { (file.Layers.Select(l => l.Name), "layer description"), (file.CleanMeans.Select(m => m.Layer), "clean mean"), (file.ObservedMeans.Select(m => m.Layer), "observed mean") })
+            if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new InvalidDataException(Damaged($"holds two {what}s for layer '{twice.Key}'"));
         foreach (var repair in file.Plan.Repairs)
             if (!float.IsFinite(repair.Alpha)) throw new InvalidDataException(Damaged($"repairs layer '{repair.Layer}' with strength {repair.Alpha}"));
         try { file.Options.Validate(); }
@@ -206,25 +219,25 @@ internal static class FireFile
         Bytes(observed.Poisoned.SelectMany(p => p).ToArray()), Bytes(observed.Originals.SelectMany(p => p).ToArray()),
         observed.PoisonedPredictions.ToArray(), observed.OriginalPredictions.ToArray());
 
-    private static FloatBatch Images(byte[] bytes, ILayeredModel model)
+    private static FloatBatch Images(byte[] bytes, ILayeredModel model, string path, string what)
     {
-        var data = Floats(bytes);
+        var data = Floats(bytes, path, $"the stored {what}");
         int size = model.InputShape.Aggregate(1, (a, d) => a * d);
-        if (data.Length % size != 0) throw new InvalidDataException($"Stored images hold {data.Length} values, not a whole number of {size}-value images.");
+        if (data.Length % size != 0) throw new InvalidDataException(Damaged(path, $"holds {what} of {data.Length} values, not a whole number of {size}-value images"));
+        RequireFinite(path, data, $"the stored {what}");
         return new FloatBatch(data, [data.Length / size, .. model.InputShape]);
     }
 
-    private static IEnumerable<float[]> Split(byte[] bytes, ILayeredModel model)
+    private static IEnumerable<float[]> Split(FloatBatch images)
     {
-        var images = Images(bytes, model);
         for (int i = 0; i < images.Count; i++) yield return images.Sample(i).ToArray();
     }
 
     private static byte[] Bytes(float[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
-    private static float[] Floats(byte[] bytes)
+    private static float[] Floats(byte[] bytes, string path, string what)
     {
-        if (bytes.Length % sizeof(float) != 0) throw new InvalidDataException($"A stored vector has {bytes.Length} bytes, not a whole number of floats.");
+        if (bytes.Length % sizeof(float) != 0) throw new InvalidDataException(Damaged(path, $"holds {what} as {bytes.Length} bytes, not a whole number of floats"));
         return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
     }
 

@@ -95,6 +95,10 @@ public sealed class CorruptInputTests(FaultFixture fixture)
     [InlineData("target-42", "names class 42")]
     [InlineData("no-fingerprint", "has no model fingerprint")]
     [InlineData("nan-alpha", "strength NaN")]
+    [InlineData("labels-short", "clean images but 2 labels")]
+    [InlineData("samples-swapped", "labels or predictions for them")]
+    [InlineData("mean-twice", "holds two clean means for layer")]
+    [InlineData("format-x", "header says format 'x'")]
     public void A_hand_edited_guard_with_a_recomputed_checksum_is_refused(string edit, string expected)
     {
         string guard = Path.Combine(Case("guard-edits"), edit + ".fire");
@@ -109,6 +113,10 @@ public sealed class CorruptInputTests(FaultFixture fixture)
                     foreach (var repair in header["Plan"]!["Repairs"]!.AsArray()) repair!["Alpha"] = "NaN";
                     if (header["Plan"]!["Repairs"]!.AsArray().Count == 0) header["Plan"]!["EstimatedTarget"] = 42; // no repair to edit: still refused
                     break;
+                case "labels-short": header["Samples"]!["CleanFitLabels"] = new JsonArray(1, 0); break;
+                case "samples-swapped": header["Samples"]!["CleanFit"] = header["Samples"]!["Poisoned"]!.DeepClone(); break;
+                case "mean-twice": header["CleanMeans"]!.AsArray()[1] = header["CleanMeans"]!.AsArray()[0]!.DeepClone(); break;
+                case "format-x": header["Format"] = "x"; break;
             }
         });
         var (code, output) = CliRunner.Run("guard", "predict", "--model", fixture.Reference, "--guard", guard, fixture.Flagged);
@@ -187,7 +195,7 @@ public sealed class CorruptInputTests(FaultFixture fixture)
     }
 
     /// <summary>A hostile edit: the guard's JSON header changed and the container's checksum recomputed to match.</summary>
-    private static void RewriteHeader(string source, string target, Action<JsonObject> edit)
+    internal static void RewriteHeader(string source, string target, Action<JsonObject> edit)
     {
         var bytes = File.ReadAllBytes(source);
         int magic = Array.IndexOf(bytes, (byte)'\n') + 1;

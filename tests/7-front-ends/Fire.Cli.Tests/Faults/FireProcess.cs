@@ -11,10 +11,15 @@ internal static class FireProcess
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "fire.dll");
 
     /// <summary>Starts `fire args` with one torch thread, its output captured; the caller waits or kills.</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(Dll, input: false, args);
+
+    /// <summary>Starts another .NET program built beside the tests (<paramref name="dll"/>) the same way, its standard input writable.</summary>
+    public static Process StartProgram(string dll, params string[] args) => Start(dll, input: true, args);
+
+    private static Process Start(string dll, bool input, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["COLUMNS"] = "250";
         start.Environment["FIRE_DATA"] = CliRunner.DataRoot;

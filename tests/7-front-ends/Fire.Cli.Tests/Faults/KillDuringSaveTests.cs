@@ -16,7 +16,7 @@ namespace Fire.Cli.Tests.Faults;
 [Trait(TestCategories.Name, TestCategories.Slow)]
 public sealed class KillDuringSaveTests(FaultFixture fixture, ITestOutputHelper log)
 {
-    private static readonly int Kills = int.TryParse(Environment.GetEnvironmentVariable("FIRE_FAULT_KILLS"), out int k) ? k : 50;
+    private static readonly int Kills = int.TryParse(Environment.GetEnvironmentVariable("FIRE_FAULT_KILLS"), out int k) ? k : 10; // the 50 kills of the acceptance are SaveKillTests's
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("FIRE_FAULT_SECONDS"), out int s) ? s : 180);
 
     [Fact]

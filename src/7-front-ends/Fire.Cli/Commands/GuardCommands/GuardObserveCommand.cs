@@ -43,6 +43,8 @@ public sealed class GuardObserveCommand(IAnsiConsole console) : Command<GuardObs
         using var outLock = outPath == Path.GetFullPath(settings.Guard!) ? null : FileLock.Acquire(outPath, TimeSpan.FromMinutes(10));
         using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput());
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
+        if (!guard.CanLearn)
+            throw new InvalidDataException($"Guard '{settings.Guard}' was saved without its samples, so it can only predict. Fit it again with `fire guard fit` (which keeps them) to observe more flagged images.");
         var (_, flagged) = CheckpointImages.Load(console, deployed.InputShape, settings.Flagged, "Flagged");
         console.MarkupLineInterpolated($"Guard {settings.Guard}, k = {guard.ObservedCount}: [bold]{guard.Plan}[/]");
         guard.Observe(flagged);

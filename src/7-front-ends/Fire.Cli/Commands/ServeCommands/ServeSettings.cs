@@ -25,7 +25,7 @@ public class ServeSettings : ComputeSettings
     public string Host { get; set; } = "127.0.0.1";
 
     [CommandOption("--keys <FILE>")]
-    [Description("API keys with roles (predict, flag, admin): {\"keys\": [{\"id\", \"key\", \"roles\"}]}; default: $FIRE_API_KEYS, else no keys (predictions only).")]
+    [Description("API keys with roles (predict, flag, admin): {\"keys\": [[{\"id\", \"key\", \"roles\"}]]}; default: $FIRE_API_KEYS, else no keys (predictions only).")]
     public string? Keys { get; set; }
 
     [CommandOption("--state <DIR>")]
