@@ -6,8 +6,9 @@ using System.Text.Json;
 namespace Fire.Service.Benchmark;
 
 /// <summary>One load cell: closed-loop clients for a fixed time, with the optional flag stream beside them.</summary>
+/// <param name="FlagP50Ms">Median time from sending a flag to its answer (journaled, observed, published); NaN without flags.</param>
 public sealed record LoadResult(string Mode, int Clients, double Seconds, int Requests, int Errors, double RequestsPerSecond, double P50Ms, double P99Ms,
-    int FlagsSent, int FlagsAccepted, int FlagErrors);
+    int FlagsSent, int FlagsAccepted, int FlagErrors, double FlagP50Ms = double.NaN, double FlagMaxMs = double.NaN);
 
 /// <summary>
 /// A bounded load generator: <c>clients</c> loops, each sending one single-image PNG request to <c>/v1/predict</c> and
@@ -24,6 +25,7 @@ public static class LoadGenerator
         using var client = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(120) };
         var latencies = new List<double>[clients];
         int errors = 0, flagsSent = 0, flagsAccepted = 0, flagErrors = 0;
+        var flagTimes = new List<double>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var clock = Stopwatch.StartNew();
         var loops = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -47,18 +49,24 @@ public static class LoadGenerator
                     var due = TimeSpan.FromSeconds(f);
                     if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, stop.Token).ContinueWith(_ => { });
                     if (clock.Elapsed >= duration) break;
+                    var started = Stopwatch.GetTimestamp();
                     var answer = await SendAsync(client, "/v1/flags", key, flags[f % flags.Count], stop.Token);
                     if (answer is null) break;
                     Interlocked.Increment(ref flagsSent);
                     if (answer.Value.Status != HttpStatusCode.OK) Interlocked.Increment(ref flagErrors);
-                    else flagsAccepted += JsonDocument.Parse(answer.Value.Body).RootElement.GetProperty("accepted").GetInt32();
+                    else
+                    {
+                        flagTimes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        flagsAccepted += JsonDocument.Parse(answer.Value.Body).RootElement.GetProperty("accepted").GetInt32();
+                    }
                 }
             }));
         await Task.WhenAll(loops);
         double seconds = clock.Elapsed.TotalSeconds;
         var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
+        var flagSorted = flagTimes.Order().ToArray();
         return new LoadResult(mode, clients, seconds, all.Length, errors, all.Length / seconds, Quantile(all, 0.5), Quantile(all, 0.99),
-            flagsSent, flagsAccepted, flagErrors);
+            flagsSent, flagsAccepted, flagErrors, Quantile(flagSorted, 0.5), flagSorted.Length == 0 ? double.NaN : flagSorted[^1]);
     }
 
     private static async Task<(HttpStatusCode Status, string Body)?> SendAsync(HttpClient client, string path, string key, byte[] png, CancellationToken cancellation)

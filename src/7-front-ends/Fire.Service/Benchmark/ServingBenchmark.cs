@@ -8,16 +8,27 @@ namespace Fire.Service.Benchmark;
 /// <summary>The model alone: batch-1 latency and batch-128 throughput at one engine thread count.</summary>
 public sealed record ModelTiming(int Threads, double Batch1MedianMs, double Batch1P99Ms, double Batch128ImagesPerSecond);
 
-/// <summary>Memory of the process at one moment of the long run.</summary>
-public sealed record MemorySample(double Seconds, long WorkingSetBytes, long ManagedHeapBytes, int GuardVersion);
+/// <summary>
+/// Memory of the process at one moment of the long run: the working set, the managed heap (live objects and what the GC
+/// has committed) and glibc's native heap (in use, and freed but held); -1 where glibc's counters are missing.
+/// </summary>
+public sealed record MemorySample(double Seconds, long WorkingSetBytes, long ManagedHeapBytes, int GuardVersion,
+    long GcCommittedBytes = -1, long NativeInUseBytes = -1, long NativeFreeHeldBytes = -1, int ObservedCount = -1);
 
-public sealed record ServingBenchmarkResult(IReadOnlyList<ModelTiming> Timings, IReadOnlyList<LoadResult> Cells, IReadOnlyList<MemorySample> Memory,
+/// <summary>
+/// One load cell beside the model's batch-1 latency measured just before and just after it (the machine is shared, so
+/// a ratio to a timing taken minutes apart would compare different loads), and the 1-minute load average at its end.
+/// </summary>
+public sealed record CellResult(LoadResult Load, double Batch1MedianMs, double Batch1P99Ms, double LoadAverage);
+
+public sealed record ServingBenchmarkResult(IReadOnlyList<ModelTiming> Timings, IReadOnlyList<CellResult> Cells, IReadOnlyList<MemorySample> Memory,
     LoadResult? MemoryRun, int EngineThreads);
 
 /// <summary>
 /// The serving benchmark on loopback: the model's own timings at each thread count tried; then, at the chosen thread
 /// count, each client count with the bare model and with the guard (flags arriving at one a second), each on a fresh
-/// service and state folder; optionally a long run (8 clients, flags) sampling memory every 10 seconds.
+/// service and state folder and each between two batch-1 timings of the model; optionally a long run (8 clients,
+/// flags) sampling memory every 10 seconds.
 /// </summary>
 public static class ServingBenchmark
 {
@@ -35,18 +46,22 @@ public static class ServingBenchmark
         setThreads(engineThreads);
         string key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var keys = KeyRing.Parse($$"""{"keys": [{"id": "bench", "key": "{{key}}", "roles": ["admin"]}]}""", "benchmark keys");
-        var cells = new List<LoadResult>();
+        var cells = new List<CellResult>();
         int run = 0;
         foreach (int clients in clientCounts)
             foreach (bool guarded in new[] { false, true })
             {
+                var before = Batch1Times(model);
                 var result = await WithService(model, guarded ? guardPath : null, Path.Combine(workDirectory, $"state-{run++}"), keys, async uri =>
                 {
                     await LoadGenerator.RunAsync(uri, key, requests, clients, TimeSpan.FromSeconds(2), null, "warm-up");
                     return await LoadGenerator.RunAsync(uri, key, requests, clients, cell, guarded ? flags : null, guarded ? "guard" : "bare");
                 });
-                cells.Add(result);
-                progress.Report($"{result.Mode}, {clients} client(s): {result.RequestsPerSecond:F0} req/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, errors {result.Errors}, flags {result.FlagsAccepted}/{result.FlagsSent}");
+                double load = LoadAverage();
+                var times = before.Concat(Batch1Times(model)).Order().ToArray();
+                cells.Add(new CellResult(result, LoadGenerator.Quantile(times, 0.5), LoadGenerator.Quantile(times, 0.99), load));
+                progress.Report($"{result.Mode}, {clients} client(s): {result.RequestsPerSecond:F0} req/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, errors {result.Errors}, " +
+                                $"flags {result.FlagsAccepted}/{result.FlagsSent} (median {result.FlagP50Ms:F0} ms); model batch-1 median {cells[^1].Batch1MedianMs:F3} ms, p99 {cells[^1].Batch1P99Ms:F3} ms; load {load:F1}");
             }
         var memory = new List<MemorySample>();
         LoadResult? memoryResult = null;
@@ -62,8 +77,13 @@ public static class ServingBenchmark
                     while (!sampling.IsCancellationRequested)
                     {
                         using var process = Process.GetCurrentProcess();
-                        memory.Add(new MemorySample(clock.Elapsed.TotalSeconds, process.WorkingSet64, GC.GetTotalMemory(false), host?.Snapshot.Version ?? -1));
-                        progress.Report($"memory at {clock.Elapsed.TotalSeconds:F0} s: working set {process.WorkingSet64 / 1048576.0:F0} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
+                        var native = NativeHeap.Usage();
+                        var sample = new MemorySample(clock.Elapsed.TotalSeconds, process.WorkingSet64, GC.GetTotalMemory(false), host?.Snapshot.Version ?? -1,
+                            GC.GetGCMemoryInfo().TotalCommittedBytes, native?.InUseBytes ?? -1, native?.FreeHeldBytes ?? -1, host?.Snapshot.ObservedCount ?? -1);
+                        memory.Add(sample);
+                        progress.Report($"memory at {sample.Seconds:F0} s: working set {sample.WorkingSetBytes / 1048576.0:F0} MiB, managed heap {sample.ManagedHeapBytes / 1048576.0:F0} MiB " +
+                                        $"(GC committed {sample.GcCommittedBytes / 1048576.0:F0}), native in use {sample.NativeInUseBytes / 1048576.0:F0} MiB, freed but held {sample.NativeFreeHeldBytes / 1048576.0:F0} MiB, " +
+                                        $"version {sample.GuardVersion}, k {sample.ObservedCount}");
                         await Task.Delay(TimeSpan.FromSeconds(10), sampling.Token).ContinueWith(_ => { });
                     }
                 });
@@ -92,6 +112,36 @@ public static class ServingBenchmark
         {
             await app.StopAsync();
             await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Times of 200 batch-1 calls (after 20 to warm up), in milliseconds.</summary>
+    public static double[] Batch1Times(ILayeredModel model)
+    {
+        int size = model.InputShape.Aggregate(1, (a, d) => a * d);
+        var random = new Random(2);
+        var one = new FloatBatch(Enumerable.Range(0, size).Select(_ => random.NextSingle()).ToArray(), [1, .. model.InputShape]);
+        for (int i = 0; i < 20; i++) model.Forward(one);
+        var times = new double[200];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.Forward(one);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        return times;
+    }
+
+    /// <summary>The 1-minute load average (/proc/loadavg; NaN where it is missing).</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
         }
     }
 
