@@ -7,8 +7,22 @@ namespace Fire.Service.Benchmark;
 
 /// <summary>One load cell: closed-loop clients for a fixed time, with the optional flag stream beside them.</summary>
 /// <param name="FlagP50Ms">Median time from sending a flag to its answer (journaled, observed, published); NaN without flags.</param>
+/// <param name="LatenciesMs">Every successful request's latency, sorted (to merge parts of one cell).</param>
 public sealed record LoadResult(string Mode, int Clients, double Seconds, int Requests, int Errors, double RequestsPerSecond, double P50Ms, double P99Ms,
-    int FlagsSent, int FlagsAccepted, int FlagErrors, double FlagP50Ms = double.NaN, double FlagMaxMs = double.NaN);
+    int FlagsSent, int FlagsAccepted, int FlagErrors, double FlagP50Ms = double.NaN, double FlagMaxMs = double.NaN,
+    double[]? LatenciesMs = null, double[]? FlagLatenciesMs = null)
+{
+    /// <summary>One result from parts of a cell run at different times (rounds alternating with another mode).</summary>
+    public static LoadResult Merge(IReadOnlyList<LoadResult> parts)
+    {
+        var all = parts.SelectMany(p => p.LatenciesMs ?? []).Order().ToArray();
+        var flags = parts.SelectMany(p => p.FlagLatenciesMs ?? []).Order().ToArray();
+        double seconds = parts.Sum(p => p.Seconds);
+        return new LoadResult(parts[0].Mode, parts[0].Clients, seconds, all.Length, parts.Sum(p => p.Errors), all.Length / seconds,
+            LoadGenerator.Quantile(all, 0.5), LoadGenerator.Quantile(all, 0.99), parts.Sum(p => p.FlagsSent), parts.Sum(p => p.FlagsAccepted), parts.Sum(p => p.FlagErrors),
+            LoadGenerator.Quantile(flags, 0.5), flags.Length == 0 ? double.NaN : flags[^1], all, flags);
+    }
+}
 
 /// <summary>
 /// A bounded load generator: <c>clients</c> loops, each sending one single-image PNG request to <c>/v1/predict</c> and
@@ -18,7 +32,7 @@ public sealed record LoadResult(string Mode, int Clients, double Seconds, int Re
 public static class LoadGenerator
 {
     public static async Task<LoadResult> RunAsync(Uri baseUri, string key, IReadOnlyList<byte[]> images, int clients, TimeSpan duration,
-        IReadOnlyList<byte[]>? flags, string mode, CancellationToken cancellation = default)
+        IReadOnlyList<byte[]>? flags, string mode, CancellationToken cancellation = default, int firstFlag = 0)
     {
         if (images.Count == 0) throw new ArgumentException("The load generator needs at least one request image.");
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients + 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
@@ -50,7 +64,7 @@ public static class LoadGenerator
                     if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, stop.Token).ContinueWith(_ => { });
                     if (clock.Elapsed >= duration) break;
                     var started = Stopwatch.GetTimestamp();
-                    var answer = await SendAsync(client, "/v1/flags", key, flags[f % flags.Count], stop.Token);
+                    var answer = await SendAsync(client, "/v1/flags", key, flags[(firstFlag + f) % flags.Count], stop.Token);
                     if (answer is null) break;
                     Interlocked.Increment(ref flagsSent);
                     if (answer.Value.Status != HttpStatusCode.OK) Interlocked.Increment(ref flagErrors);
@@ -66,7 +80,7 @@ public static class LoadGenerator
         var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
         var flagSorted = flagTimes.Order().ToArray();
         return new LoadResult(mode, clients, seconds, all.Length, errors, all.Length / seconds, Quantile(all, 0.5), Quantile(all, 0.99),
-            flagsSent, flagsAccepted, flagErrors, Quantile(flagSorted, 0.5), flagSorted.Length == 0 ? double.NaN : flagSorted[^1]);
+            flagsSent, flagsAccepted, flagErrors, Quantile(flagSorted, 0.5), flagSorted.Length == 0 ? double.NaN : flagSorted[^1], all, flagSorted);
     }
 
     private static async Task<(HttpStatusCode Status, string Body)?> SendAsync(HttpClient client, string path, string key, byte[] png, CancellationToken cancellation)

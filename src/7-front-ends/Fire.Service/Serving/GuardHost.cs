@@ -64,6 +64,9 @@ public sealed class GuardHost : IDisposable
 
     /// <summary>Guard saves (checkpoints) written since the service started.</summary>
     public int Checkpoints { get; private set; }
+    /// <summary>Updates applied since the service started (replays included) without and with a run of the automatic choice, and their wall and CPU time on the update thread.</summary>
+    public UpdateCosts Costs { get { lock (_flagged) return _costs; } }
+    private UpdateCosts _costs = new(new(0, 0, 0), new(0, 0, 0));
 
     /// <summary>
     /// Opens the state folder <paramref name="directory"/> (created when missing; one service at a time). Without a guard
@@ -201,6 +204,7 @@ public sealed class GuardHost : IDisposable
         var guard = _guard!;
         var before = guard.Plan;
         var clock = Stopwatch.StartNew();
+        double cpu = ThreadCpu.Seconds();
         guard.Observe(entry.Images);
         var after = guard.Plan;
         bool reselected = after.Selection is not null && !ReferenceEquals(after.Selection, before.Selection);
@@ -213,7 +217,9 @@ public sealed class GuardHost : IDisposable
         if (_unsaved++ == 0) Volatile.Write(ref _firstUnsavedAt, Stopwatch.GetTimestamp());
         if (reselected || _unsaved >= _checkpoints.MaxUpdates) Checkpoint();
         double seconds = clock.Elapsed.TotalSeconds;
-        Metrics?.Updated(version, seconds, reselected);
+        cpu = ThreadCpu.Seconds() - cpu;
+        lock (_flagged) _costs = _costs.Add(reselected, seconds, cpu);
+        Metrics?.Updated(version, seconds, reselected, cpu);
         return new FlagOutcome(entry.Count + duplicates, entry.Count, duplicates, version, guard.ObservedCount, reselected, decision, after.ToString(),
             reselected ? after.Selection!.ToString() : null, seconds, entry.Seq);
     }

@@ -41,6 +41,10 @@ public sealed class ServeBenchSettings : ComputeSettings
     [Description("Length of the memory run (8 clients, flags at 1/s); 0 skips it (default: 5).")]
     public double MemoryMinutes { get; set; } = 5;
 
+    [CommandOption("--save-every <N>")]
+    [Description("The guarded services save the guard after at most this many flag requests, as `fire serve --save-every` (default: 64; 1 saves after every flag).")]
+    public int SaveEvery { get; set; } = 64;
+
     [CommandOption("--out <FILE>")]
     [Description("The report (default: docs/serving.md).")]
     public string Out { get; set; } = Path.Combine("docs", "serving.md");
@@ -50,6 +54,7 @@ public sealed class ServeBenchSettings : ComputeSettings
         if (Model is null || Guard is null || Requests is null || Flags is null) return ValidationResult.Error("--model, --guard, --requests and --flags are required.");
         if (Seconds < 1) return ValidationResult.Error($"--seconds must be at least 1, got {Seconds}.");
         if (MemoryMinutes < 0) return ValidationResult.Error($"--memory-minutes must be 0 or more, got {MemoryMinutes}.");
+        if (SaveEvery < 1) return ValidationResult.Error($"--save-every must be at least 1, got {SaveEvery}.");
         return base.Validate();
     }
 }
@@ -70,10 +75,11 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
         string work = Path.Combine(Path.GetTempPath(), $"fire-serve-bench-{Environment.ProcessId}");
         var progress = new Progress<string>(line => console.MarkupLineInterpolated($"[grey]{line}[/]"));
         var result = ServingBenchmark.RunAsync(deployed.Model, settings.Guard!, requests, flags, work, clients, TimeSpan.FromSeconds(settings.Seconds),
-            settings.MemoryMinutes > 0 ? TimeSpan.FromMinutes(settings.MemoryMinutes) : null, [1, 2], engineThreads, torch.set_num_threads, progress).GetAwaiter().GetResult();
+            settings.MemoryMinutes > 0 ? TimeSpan.FromMinutes(settings.MemoryMinutes) : null, [1, 2], engineThreads, torch.set_num_threads, progress,
+            new Fire.Service.Serving.CheckpointPolicy { MaxUpdates = settings.SaveEvery }).GetAwaiter().GetResult();
         try { Directory.Delete(work, recursive: true); } catch (IOException) { }
-        string command = $"fire serve-bench --model {settings.Model} --guard {settings.Guard} --requests {settings.Requests} --flags {settings.Flags} --clients {settings.Clients} --seconds {settings.Seconds} --memory-minutes {settings.MemoryMinutes.ToString(CultureInfo.InvariantCulture)}";
-        string report = Report(result, command, deployed.Description, requests.Count);
+        string command = $"fire serve-bench --model {settings.Model} --guard {settings.Guard} --requests {settings.Requests} --flags {settings.Flags} --clients {settings.Clients} --seconds {settings.Seconds} --memory-minutes {settings.MemoryMinutes.ToString(CultureInfo.InvariantCulture)}{(settings.SaveEvery == 64 ? "" : $" --save-every {settings.SaveEvery}")}";
+        string report = Report(result, command, deployed.Description, requests.Count, settings.SaveEvery);
         AtomicFile.Write(outPath, stream => stream.Write(Encoding.UTF8.GetBytes(report)));
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/].");
         return 0;
@@ -87,16 +93,18 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
         return files.Select(File.ReadAllBytes).ToList();
     }
 
-    private static string Report(ServingBenchmarkResult result, string command, string architecture, int requestImages)
+    private static string Report(ServingBenchmarkResult result, string command, string architecture, int requestImages, int checkpoints)
     {
         var md = new StringBuilder();
         ReportFormat.AppendHeader(md, "Serving: fire serve on loopback", "nothing is cached; each cell starts a fresh service and state folder", command);
         string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
         string MiB(long bytes) => bytes < 0 ? "" : F(bytes / 1048576.0, "F0");
         md.AppendLine($"Model: {architecture}. Requests: single PNG images ({requestImages} distinct, in turn) to `POST /v1/predict`, closed-loop clients in the benchmark's own process (client and server share the machine's cores). " +
-                      "Guarded cells receive one flag a second (`POST /v1/flags`, each a PNG with the trigger); every flag is journaled (fsync) and observed before its answer, and the guard is saved as a checkpoint (at most 64 updates or 30 s apart, and after each run of the automatic choice).");
+                      "Guarded cells receive one flag a second (`POST /v1/flags`, each a PNG with the trigger); every flag is journaled (fsync) and observed before its answer, and the guard is saved as a checkpoint (at most {checkpoints} updates or 30 s apart, and after each run of the automatic choice).");
         md.AppendLine();
-        md.AppendLine("The machine is shared with other jobs: each cell lists the 1-minute load average at its end and the model's own batch-1 latency measured just before and just after it (400 calls), and the latency target is read as a ratio to that.");
+        md.AppendLine($"The machine is shared with other jobs, so for each client count the bare and the guarded service run side by side and take the load in {ServingBenchmark.Rounds} alternating rounds (a change in the machine's load falls on both alike); " +
+                      $"the model's own batch-1 latency is timed between the rounds ({(ServingBenchmark.Rounds + 1) * 100} calls) and the latency target is read as a ratio to it; the 1-minute load average at the end is listed beside. " +
+                      "Before the rounds each service takes 2 s of warm-up load, the guarded one with flags (its first update after loading fills caches once).");
         md.AppendLine();
         md.AppendLine("## The model alone, by engine threads");
         md.AppendLine();
@@ -120,6 +128,23 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
                           $"{(guarded ? $"{F(load.FlagP50Ms, "F0")} / {F(load.FlagMaxMs, "F0")}" : "")} | {F(cell.Batch1MedianMs, "F3")} / {F(cell.Batch1P99Ms, "F3")} | {F(cell.LoadAverage, "F1")} | {ratio} | {F(load.P99Ms / cell.Batch1MedianMs, "F1")}× |");
         }
         md.AppendLine();
+        var updateRows = result.Cells.Where(c => c.Updates is not null).Select(c => ($"{c.Load.Clients} clients, {F(c.Load.Seconds, "F0")} s", c.Updates!, c.Checkpoints)).ToList();
+        if (result.MemoryRunUpdates is not null) updateRows.Add(("memory run", result.MemoryRunUpdates, result.MemoryRunCheckpoints));
+        if (updateRows.Count > 0)
+        {
+            md.AppendLine("## Guard updates");
+            md.AppendLine();
+            md.AppendLine("Per flag request: plain updates refresh the directions and statistics; re-selections (the automatic choice, when k has doubled) run rarely and cost far more. " +
+                          "CPU is the update thread's own time; wall time also counts waiting for a core (the update thread runs at nice +10, behind predictions and, on a shared machine, behind every other job).");
+            md.AppendLine();
+            md.AppendLine("| run | plain updates | mean CPU (ms) | mean wall (ms) | re-selections | mean CPU (s) | mean wall (s) | guard saves |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            string Mean(double total, int count, double scale, string format) => count == 0 ? "" : F(total / count * scale, format);
+            foreach (var (run, u, saves) in updateRows)
+                md.AppendLine($"| {run} | {u.Plain.Count} | {Mean(u.Plain.CpuSeconds, u.Plain.Count, 1000, "F1")} | {Mean(u.Plain.WallSeconds, u.Plain.Count, 1000, "F0")} | " +
+                              $"{u.Reselections.Count} | {Mean(u.Reselections.CpuSeconds, u.Reselections.Count, 1, "F2")} | {Mean(u.Reselections.WallSeconds, u.Reselections.Count, 1, "F1")} | {saves} |");
+            md.AppendLine();
+        }
         md.AppendLine("## Targets");
         md.AppendLine();
         foreach (var clients in result.Cells.Select(c => c.Load.Clients).Distinct())
