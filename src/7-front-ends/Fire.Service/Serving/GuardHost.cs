@@ -18,6 +18,13 @@ public sealed class GuardHost : IDisposable
     private const string LockFile = "serve.lock";
     private readonly SemaphoreSlim _updates = new(1, 1);
     private readonly BackgroundPriority _updater = new("fire guard updates");
+    /// <summary>
+    /// The journal's and audit log's synced appends run here, at normal priority: an fsync blocks its thread for as long
+    /// as the disk takes (hundreds of milliseconds on a busy one), and on a thread-pool thread it took one of the few
+    /// threads (as many as cores) that serve every HTTP request: predictions of the guarded service slowed while flags
+    /// arrived and the bare one beside it did not.
+    /// </summary>
+    private readonly BackgroundPriority _writer = new("fire flag journal", niceness: 0);
     private readonly FireGuard? _guard;
     private readonly string _directory;
     private readonly FileStream _lock;
@@ -178,7 +185,7 @@ public sealed class GuardHost : IDisposable
             {
                 var accepted = Rows(images, fresh);
                 // The journal is synced before anything else happens: from here on the flag survives a crash.
-                var entry = _journal!.Append(accepted, keyId, source, note, fresh.Select(i => hashes[i]).ToArray(), DateTimeOffset.UtcNow);
+                var entry = await _writer.RunAsync(() => _journal!.Append(accepted, keyId, source, note, fresh.Select(i => hashes[i]).ToArray(), DateTimeOffset.UtcNow));
                 foreach (var i in fresh) _flagged.Add(hashes[i]);
                 outcome = await _updater.RunAsync(() =>
                 {
@@ -188,8 +195,13 @@ public sealed class GuardHost : IDisposable
                 });
                 Metrics?.FlagsAccepted.Inc(fresh.Length);
             }
-            _audit!.Append(new AuditRecord(DateTimeOffset.UtcNow, keyId, outcome.JournalSeq, hashes, images.Count, outcome.Accepted,
-                outcome.Decision, outcome.GuardVersion, source, note));
+            var record = new AuditRecord(DateTimeOffset.UtcNow, keyId, outcome.JournalSeq, hashes, images.Count, outcome.Accepted,
+                outcome.Decision, outcome.GuardVersion, source, note);
+            await _writer.RunAsync(() =>
+            {
+                _audit!.Append(record);
+                return true;
+            });
             return outcome;
         }
         finally
@@ -307,6 +319,7 @@ public sealed class GuardHost : IDisposable
         _stopping.Cancel();
         try { _checkpointLoop.Wait(); } catch (AggregateException) { } // a failed save was reported; the journal has the flags
         _updater.Dispose(); // first: an update still queued finishes with its files open
+        _writer.Dispose();
         if (Volatile.Read(ref _unsaved) > 0) Checkpoint(); // a clean stop leaves nothing to replay
         _stopping.Dispose();
         _journal?.Dispose();

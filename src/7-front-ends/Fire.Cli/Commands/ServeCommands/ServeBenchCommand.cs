@@ -135,7 +135,7 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
             md.AppendLine("## Guard updates");
             md.AppendLine();
             md.AppendLine("Per flag request: plain updates refresh the directions and statistics; re-selections (the automatic choice, when k has doubled) run rarely and cost far more. " +
-                          "CPU is the update thread's own time; wall time also counts waiting for a core (the update thread runs at nice +10, behind predictions and, on a shared machine, behind every other job).");
+                          $"CPU is the update thread's own time; wall time also counts waiting for a core (the update thread runs at nice +{Fire.Service.Serving.BackgroundPriority.Niceness}, behind predictions and, on a shared machine, behind every other job).");
             md.AppendLine();
             md.AppendLine("| run | plain updates | mean CPU (ms) | mean wall (ms) | re-selections | mean CPU (s) | mean wall (s) | guard saves |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
