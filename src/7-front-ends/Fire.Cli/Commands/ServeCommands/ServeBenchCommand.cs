@@ -100,7 +100,7 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
         string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
         string MiB(long bytes) => bytes < 0 ? "" : F(bytes / 1048576.0, "F0");
         md.AppendLine($"Model: {architecture}. Requests: single PNG images ({requestImages} distinct, in turn) to `POST /v1/predict`, closed-loop clients in the benchmark's own process (client and server share the machine's cores). " +
-                      "Guarded cells receive one flag a second (`POST /v1/flags`, each a PNG with the trigger); every flag is journaled (fsync) and observed before its answer, and the guard is saved as a checkpoint (at most {checkpoints} updates or 30 s apart, and after each run of the automatic choice).");
+                      $"Guarded cells receive one flag a second (`POST /v1/flags`, each a PNG with the trigger); every flag is journaled (fsync) and observed before its answer, and the guard is saved as a checkpoint (at most {checkpoints} updates or 30 s apart, and after each run of the automatic choice).");
         md.AppendLine();
         md.AppendLine($"The machine is shared with other jobs, so for each client count the bare and the guarded service run side by side and take the load in {ServingBenchmark.Rounds} alternating rounds (a change in the machine's load falls on both alike); " +
                       $"the model's own batch-1 latency is timed between the rounds ({(ServingBenchmark.Rounds + 1) * 100} calls) and the latency target is read as a ratio to it; the 1-minute load average at the end is listed beside. " +
