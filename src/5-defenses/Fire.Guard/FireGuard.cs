@@ -17,6 +17,7 @@ public sealed class FireGuard : IRuntimeDefense
     private CleanReference? _clean;
     private PoisonObservations _observed;
     private int _selectedAt;
+    private readonly CapturedActivations _captured = new();
 
     public FireGuard(ILayeredModel model, FireOptions? options = null)
     {
@@ -177,19 +178,20 @@ public sealed class FireGuard : IRuntimeDefense
                 _observed.EstimatedTarget(), _observed.Count, current.Selection);
         }
         clean.KeepCached(plan.Repairs.Select(r => r.Layer));
+        _captured.Keep(plan.Repairs.Select(r => r.Layer));
         Volatile.Write(ref _plan, plan);
     }
 
     /// <summary>
     /// A repair from the running means: the direction of all observed samples, score statistics of the clean fit part and
-    /// of the captured observed samples (one pass of the layer's head over them, so an update costs O(k) head passes).
+    /// of the captured observed samples (their activations kept between updates: an update runs the layer's head only over
+    /// the samples new since the last one).
     /// </summary>
     private LayerRepair BuildRepair(CleanReference clean, RepairSetting setting)
     {
         var (layer, density) = (setting.Layer, setting.Density);
         var direction = new TriggerDirection(layer, _observed.Beta(layer, clean, density), clean.Means[layer].Mean());
-        var captured = _observed.CapturedRows().Select(i => _observed.Poisoned[i]).ToList();
-        var poisoned = ModelRunner.Activations(Model, BatchOps.Stack(captured, _observed.SampleShape), layer, Options.BatchSize);
+        var poisoned = _captured.At(Model, _observed, layer, Options.BatchSize);
         var stats = CleanScoreStatistics.Measure(direction, clean.FitActivations(Model, layer, Options.BatchSize), Options.GateQuantile, poisoned);
         return new LayerRepair(direction, stats, setting);
     }

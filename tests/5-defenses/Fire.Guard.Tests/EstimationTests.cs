@@ -121,6 +121,27 @@ public class EstimationTests
     }
 
     [Fact]
+    public void StreamedUpdatesGiveTheStatisticsOfOneUpdateWithEverySampleAlsoWhenTheTargetMoves()
+    {
+        // Predicted 0, 1, 1, 0, 0, 0: the estimated target goes 0, 0 (tie), 1, 0 (tie), 0, 0, so the kept activations of the
+        // captured samples are extended, rebuilt for class 1, rebuilt for class 0 and extended again.
+        float[][] samples = [[3f, 1f], [0f, 2f], [0f, 3f], [5f, 1f], [4f, 1f], [6f, 1f]];
+        var options = new FireOptions { FixedPlan = [new RepairSetting("features", RepairMode.GatedProjection, 1f)] };
+        using var streamed = Guard(options);
+        var targets = new List<int>();
+        foreach (var sample in samples)
+        {
+            streamed.Observe(ToyLayeredModel.Batch(sample));
+            targets.Add(streamed.Plan.EstimatedTarget);
+        }
+        Assert.Equal([0, 0, 1, 0, 0, 0], targets);
+        using var once = Guard(options);
+        once.Observe(ToyLayeredModel.Batch(samples));
+        Assert.Equal(once.Plan.Repairs[0].CleanScores, streamed.Plan.Repairs[0].CleanScores);
+        Assert.Equal(once.Plan.Repairs[0].Direction.Beta, streamed.Plan.Repairs[0].Direction.Beta);
+    }
+
+    [Fact]
     public void TheGateFloorFollowsEveryCapturedSample()
     {
         var options = new FireOptions { FixedPlan = [new RepairSetting("features", RepairMode.GatedProjection, 1f)] };

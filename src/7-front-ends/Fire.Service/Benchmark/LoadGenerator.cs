@@ -6,8 +6,23 @@ using System.Text.Json;
 namespace Fire.Service.Benchmark;
 
 /// <summary>One load cell: closed-loop clients for a fixed time, with the optional flag stream beside them.</summary>
+/// <param name="FlagP50Ms">Median time from sending a flag to its answer (journaled, observed, published); NaN without flags.</param>
+/// <param name="LatenciesMs">Every successful request's latency, sorted (to merge parts of one cell).</param>
 public sealed record LoadResult(string Mode, int Clients, double Seconds, int Requests, int Errors, double RequestsPerSecond, double P50Ms, double P99Ms,
-    int FlagsSent, int FlagsAccepted, int FlagErrors);
+    int FlagsSent, int FlagsAccepted, int FlagErrors, double FlagP50Ms = double.NaN, double FlagMaxMs = double.NaN,
+    double[]? LatenciesMs = null, double[]? FlagLatenciesMs = null)
+{
+    /// <summary>One result from parts of a cell run at different times (rounds alternating with another mode).</summary>
+    public static LoadResult Merge(IReadOnlyList<LoadResult> parts)
+    {
+        var all = parts.SelectMany(p => p.LatenciesMs ?? []).Order().ToArray();
+        var flags = parts.SelectMany(p => p.FlagLatenciesMs ?? []).Order().ToArray();
+        double seconds = parts.Sum(p => p.Seconds);
+        return new LoadResult(parts[0].Mode, parts[0].Clients, seconds, all.Length, parts.Sum(p => p.Errors), all.Length / seconds,
+            LoadGenerator.Quantile(all, 0.5), LoadGenerator.Quantile(all, 0.99), parts.Sum(p => p.FlagsSent), parts.Sum(p => p.FlagsAccepted), parts.Sum(p => p.FlagErrors),
+            LoadGenerator.Quantile(flags, 0.5), flags.Length == 0 ? double.NaN : flags[^1], all, flags);
+    }
+}
 
 /// <summary>
 /// A bounded load generator: <c>clients</c> loops, each sending one single-image PNG request to <c>/v1/predict</c> and
@@ -17,13 +32,14 @@ public sealed record LoadResult(string Mode, int Clients, double Seconds, int Re
 public static class LoadGenerator
 {
     public static async Task<LoadResult> RunAsync(Uri baseUri, string key, IReadOnlyList<byte[]> images, int clients, TimeSpan duration,
-        IReadOnlyList<byte[]>? flags, string mode, CancellationToken cancellation = default)
+        IReadOnlyList<byte[]>? flags, string mode, CancellationToken cancellation = default, int firstFlag = 0)
     {
         if (images.Count == 0) throw new ArgumentException("The load generator needs at least one request image.");
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients + 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var client = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(120) };
         var latencies = new List<double>[clients];
         int errors = 0, flagsSent = 0, flagsAccepted = 0, flagErrors = 0;
+        var flagTimes = new List<double>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var clock = Stopwatch.StartNew();
         var loops = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -42,23 +58,33 @@ public static class LoadGenerator
         if (flags is { Count: > 0 })
             loops.Add(Task.Run(async () =>
             {
+                // A flag still unanswered 5 s after the run's end (an update waiting for a core, or a re-selection) is
+                // counted as sent, not accepted, and not waited for: the server still applies it (it is journaled).
+                using var flagStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                flagStop.CancelAfter(duration + TimeSpan.FromSeconds(5));
                 for (int f = 0; clock.Elapsed < duration && !stop.IsCancellationRequested; f++)
                 {
                     var due = TimeSpan.FromSeconds(f);
                     if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, stop.Token).ContinueWith(_ => { });
                     if (clock.Elapsed >= duration) break;
-                    var answer = await SendAsync(client, "/v1/flags", key, flags[f % flags.Count], stop.Token);
-                    if (answer is null) break;
+                    var started = Stopwatch.GetTimestamp();
                     Interlocked.Increment(ref flagsSent);
+                    var answer = await SendAsync(client, "/v1/flags", key, flags[(firstFlag + f) % flags.Count], flagStop.Token);
+                    if (answer is null) break;
                     if (answer.Value.Status != HttpStatusCode.OK) Interlocked.Increment(ref flagErrors);
-                    else flagsAccepted += JsonDocument.Parse(answer.Value.Body).RootElement.GetProperty("accepted").GetInt32();
+                    else
+                    {
+                        flagTimes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        flagsAccepted += JsonDocument.Parse(answer.Value.Body).RootElement.GetProperty("accepted").GetInt32();
+                    }
                 }
             }));
         await Task.WhenAll(loops);
         double seconds = clock.Elapsed.TotalSeconds;
         var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
+        var flagSorted = flagTimes.Order().ToArray();
         return new LoadResult(mode, clients, seconds, all.Length, errors, all.Length / seconds, Quantile(all, 0.5), Quantile(all, 0.99),
-            flagsSent, flagsAccepted, flagErrors);
+            flagsSent, flagsAccepted, flagErrors, Quantile(flagSorted, 0.5), flagSorted.Length == 0 ? double.NaN : flagSorted[^1], all, flagSorted);
     }
 
     private static async Task<(HttpStatusCode Status, string Body)?> SendAsync(HttpClient client, string path, string key, byte[] png, CancellationToken cancellation)

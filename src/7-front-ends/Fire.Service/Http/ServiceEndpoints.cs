@@ -22,10 +22,10 @@ internal static class ServiceEndpoints
             {
                 CallerIdentity.Require(context, config.Keys, Roles.Predict);
                 BatchResult result;
-                using (batcher.Announce())
+                using (var announcement = batcher.Announce())
                 {
                     var input = await reader.ReadAsync(context.Request, context.RequestAborted);
-                    result = await batcher.PredictAsync(input.Images);
+                    result = await batcher.PredictAsync(input.Images, announcement);
                 }
                 return Results.Ok(new PredictResponse(result.GuardVersion,
                     result.Predictions.Select(p => new PredictionItem(p.Label, p.Confidence, p.ModelLabel, p.Repaired, p.Score)).ToArray()));

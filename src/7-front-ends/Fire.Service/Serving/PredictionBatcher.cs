@@ -10,8 +10,10 @@ public sealed record BatchResult(PlanPrediction[] Predictions, int GuardVersion)
 /// <summary>
 /// Dynamic batching: requests queue here and one thread of its own runs them through the model together, up to
 /// <see cref="BatchingOptions.MaxBatch"/> images a call. Requests announce themselves (<see cref="Announce"/>) when they
-/// arrive, before their body is read; the thread waits for announced requests still being read, at most
-/// <see cref="BatchingOptions.MaxWait"/>, and not at all when nothing else is in flight. Each model call uses the guard
+/// arrive, before their body is read, and stop counting once queued; the thread waits for announced requests still
+/// being read, at most <see cref="BatchingOptions.MaxWait"/>, and not at all when none is (a lone client gets the
+/// model's batch-1 latency). Counting a request until its answer was sent instead made every batch after the first
+/// wait the whole bound for requests already answered. Each model call uses the guard
 /// snapshot current when it starts, so an update never waits for predictions nor predictions for an update. One
 /// long-lived thread runs every prediction: engines keep per-thread state (libtorch's caches), which a pool of changing
 /// threads would multiply.
@@ -23,7 +25,10 @@ public sealed class PredictionBatcher : IAsyncDisposable
     private readonly BatchingOptions _options;
     private readonly ServiceMetrics? _metrics;
     private readonly Thread _thread;
-    private int _announced;
+    private int _reading;
+    /// <summary>How often the prediction thread gives the native allocator's free pages back (see <see cref="NativeHeap"/>).</summary>
+    private static readonly TimeSpan TrimPeriod = TimeSpan.FromSeconds(5);
+    private long _lastTrim = Stopwatch.GetTimestamp();
 
     public PredictionBatcher(GuardHost host, BatchingOptions options, ServiceMetrics? metrics)
     {
@@ -38,17 +43,25 @@ public sealed class PredictionBatcher : IAsyncDisposable
     /// <summary>False once the loop has stopped (it only stops on disposal).</summary>
     public bool Running => _thread.IsAlive;
 
-    /// <summary>Counts a request in flight until disposed, so the loop knows to wait for it.</summary>
+    /// <summary>Counts a request being read until it is queued (<see cref="PredictAsync"/>) or disposed, so the loop knows to wait for it.</summary>
     public IDisposable Announce()
     {
-        Interlocked.Increment(ref _announced);
+        Interlocked.Increment(ref _reading);
         return new Announcement(this);
     }
 
-    public Task<BatchResult> PredictAsync(FloatBatch images)
+    /// <param name="announcement">The request's <see cref="Announce"/>: it stops counting once the images are queued.</param>
+    public Task<BatchResult> PredictAsync(FloatBatch images, IDisposable? announcement = null)
     {
         var pending = new Pending(images, new TaskCompletionSource<BatchResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.TryAdd(pending)) throw new ApiException(503, "The service is shutting down.");
+        try
+        {
+            if (!_queue.TryAdd(pending)) throw new ApiException(503, "The service is shutting down.");
+        }
+        finally
+        {
+            announcement?.Dispose(); // after the add, so the loop always sees the request either queued or being read
+        }
         return pending.Done.Task;
     }
 
@@ -70,7 +83,7 @@ public sealed class PredictionBatcher : IAsyncDisposable
                 {
                     // Wait only for requests that have arrived and are still being read, and only until the deadline.
                     int remainingMs = (int)Math.Ceiling((deadline - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency);
-                    if (batch.Count >= Volatile.Read(ref _announced) || remainingMs <= 0) break;
+                    if (Volatile.Read(ref _reading) == 0 || remainingMs <= 0) break;
                     if (!_queue.TryTake(out next, remainingMs)) break;
                 }
                 if (images + next.Images.Count > _options.MaxBatch) { carried = next; break; }
@@ -78,6 +91,11 @@ public sealed class PredictionBatcher : IAsyncDisposable
                 images += next.Images.Count;
             }
             Run(batch, images);
+            if (Stopwatch.GetElapsedTime(_lastTrim) >= TrimPeriod)
+            {
+                NativeHeap.Trim(); // between batches; it also covers long refits, which trim only at their end
+                _lastTrim = Stopwatch.GetTimestamp();
+            }
         }
     }
 
@@ -135,7 +153,7 @@ public sealed class PredictionBatcher : IAsyncDisposable
         private int _disposed;
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref batcher._announced);
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref batcher._reading);
         }
     }
 }

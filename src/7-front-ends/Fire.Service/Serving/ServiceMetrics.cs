@@ -20,6 +20,8 @@ public sealed class ServiceMetrics
         Refits = factory.CreateCounter("fire_refits_total", "Guard updates, by whether the automatic choice ran again.", "reselected");
         RefitSeconds = factory.CreateHistogram("fire_refit_duration_seconds", "Time to observe a flag request and build the next plan.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
+        RefitCpuSeconds = factory.CreateCounter("fire_refit_cpu_seconds_total", "CPU time of guard updates on the update thread (their wall time also counts waiting for a core).");
+        GuardSaves = factory.CreateCounter("fire_guard_saves_total", "Guard checkpoints written (the journal holds the flags in between).");
         BatchImages = factory.CreateHistogram("fire_batch_images", "Images per model call of the dynamic batcher.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 9) });
     }
@@ -33,9 +35,12 @@ public sealed class ServiceMetrics
     public Counter Refits { get; }
     public Histogram RefitSeconds { get; }
     public Histogram BatchImages { get; }
+    public Counter GuardSaves { get; }
+    public Counter RefitCpuSeconds { get; }
 
-    public void Updated(int version, double seconds, bool reselected)
+    public void Updated(int version, double seconds, bool reselected, double cpuSeconds = double.NaN)
     {
+        if (double.IsFinite(cpuSeconds)) RefitCpuSeconds.Inc(cpuSeconds);
         GuardVersion.Set(version);
         Refits.WithLabels(reselected ? "true" : "false").Inc();
         RefitSeconds.Observe(seconds);

@@ -25,7 +25,7 @@ public sealed class ServeCommand(IAnsiConsole console) : Command<ServeSettings>
         var keys = KeyRing.Load(settings.Keys, Environment.GetEnvironmentVariable(KeyRing.EnvironmentVariable));
         using var deployed = settings.Guard is null ? ModelFiles.Open(settings.Model!) : ModelFiles.OpenForGuard(settings.Model!, settings.Guard);
         string state = settings.StateDirectory();
-        using var host = GuardHost.Open(deployed.Model, settings.Guard, state);
+        using var host = GuardHost.Open(deployed.Model, settings.Guard, state, settings.Checkpoints());
         string url = $"http://{settings.Host}:{settings.Port}";
         var app = FireService.Build(new ServiceConfig(host, keys, settings.Limits(), settings.Batching()), [url]);
         app.StartAsync(cancellation).GetAwaiter().GetResult();

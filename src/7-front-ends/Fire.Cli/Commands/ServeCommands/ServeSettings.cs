@@ -60,6 +60,16 @@ public class ServeSettings : ComputeSettings
     [Description("Longest wait for requests still arriving before a batch runs (default: 2; there is no wait when nothing else is in flight).")]
     public double BatchWaitMs { get; set; } = 2;
 
+    [CommandOption("--save-every <N>")]
+    [Description("Save the guard after at most this many flag requests (default: 64); the journal holds the flags in between, so a crash loses none.")]
+    public int SaveEvery { get; set; } = 64;
+
+    [CommandOption("--save-seconds <S>")]
+    [Description("Save the guard at most this many seconds after an unsaved flag (default: 30).")]
+    public double SaveSeconds { get; set; } = 30;
+
+    public Fire.Service.Serving.CheckpointPolicy Checkpoints() => new() { MaxUpdates = SaveEvery, MaxDelay = TimeSpan.FromSeconds(SaveSeconds) };
+
     public RequestLimits Limits() => new()
     {
         MaxBodyBytes = MaxBodyKb * 1024L, MaxImages = MaxImages, MaxImageSide = MaxImageSide, RequestsPerSecond = Rate, Burst = Burst,
@@ -79,6 +89,8 @@ public class ServeSettings : ComputeSettings
         {
             Limits().Validate();
             Batching().Validate();
+            if (SaveSeconds is <= 0 or > 3600) return ValidationResult.Error($"--save-seconds must be more than 0 and at most 3600, got {SaveSeconds}.");
+            Checkpoints().Validate();
         }
         catch (ArgumentOutOfRangeException e)
         {

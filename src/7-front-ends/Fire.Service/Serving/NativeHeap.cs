@@ -1,0 +1,98 @@
+using System.Runtime.InteropServices;
+
+namespace Fire.Service.Serving;
+
+/// <summary>What glibc's allocator holds: bytes in use by the program and bytes freed but kept (not given back to the system).</summary>
+public readonly record struct NativeHeapUsage(long InUseBytes, long FreeHeldBytes, long MappedBytes);
+
+/// <summary>
+/// The native allocator (glibc malloc, which libtorch's CPU tensors use) of a long-running service. Measured in a
+/// 2-minute serve-bench run (docs/serving.md): glibc's bytes in use stayed at 70-100 MiB while its freed-but-held bytes
+/// grew from 55 to 250 MiB and the working set with them. Two glibc behaviours cause it: freed memory stays in the
+/// arenas for reuse (only an arena's top is given back), and the mmap threshold rises to the size of any large block
+/// freed (up to 32 MiB), after which activations of that size are carved from the arenas instead of mapped, so batches
+/// of changing sizes and refits fragment them. <see cref="Configure"/> fixes the threshold (large tensors are mapped
+/// and unmapped, never kept) and <see cref="Trim"/> (malloc_trim(0)) gives every free page of every arena back; the
+/// service calls it after each guard update and every few seconds from the prediction thread. Elsewhere than glibc
+/// (musl, macOS, Windows) these calls do nothing.
+/// </summary>
+public static class NativeHeap
+{
+    /// <summary>Blocks from this size up are mapped on their own and unmapped when freed (glibc's starting value, kept fixed).</summary>
+    public const int MmapThresholdBytes = 128 * 1024;
+    private const int M_MMAP_THRESHOLD = -3;
+    private static bool _unavailable = !OperatingSystem.IsLinux();
+    private static int _configured;
+
+    /// <summary>Fixes glibc's mmap threshold for this process (once; later calls do nothing); false where glibc's mallopt is missing.</summary>
+    public static bool Configure()
+    {
+        if (_unavailable) return false;
+        if (Interlocked.Exchange(ref _configured, 1) == 1) return true;
+        try
+        {
+            return mallopt(M_MMAP_THRESHOLD, MmapThresholdBytes) == 1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _unavailable = true;
+            return false;
+        }
+    }
+
+    /// <summary>Gives free pages of every arena back to the system; false where glibc's malloc_trim is missing.</summary>
+    public static bool Trim()
+    {
+        if (_unavailable) return false;
+        try
+        {
+            malloc_trim(0);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _unavailable = true;
+            return false;
+        }
+    }
+
+    /// <summary>glibc's counters over all arenas (mallinfo2, glibc 2.33 and later); null elsewhere.</summary>
+    public static NativeHeapUsage? Usage()
+    {
+        if (_unavailable) return null;
+        try
+        {
+            var info = mallinfo2();
+            return new NativeHeapUsage((long)info.uordblks, (long)info.fordblks, (long)info.hblkhd);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern int malloc_trim(nuint pad);
+
+    [DllImport("libc")]
+    private static extern int mallopt(int parameter, int value);
+
+    [DllImport("libc")]
+    private static extern MallInfo2 mallinfo2();
+
+    /// <summary>glibc's struct mallinfo2: ten size_t fields, in this order.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint arena;    // bytes obtained from the system by sbrk (main arena) or mmap'd heaps (other arenas)
+        public nuint ordblks;  // free chunks
+        public nuint smblks;   // free fastbin chunks
+        public nuint hblks;    // mmap'd chunks
+        public nuint hblkhd;   // bytes in mmap'd chunks
+        public nuint usmblks;  // unused
+        public nuint fsmblks;  // bytes in free fastbin chunks
+        public nuint uordblks; // bytes in use
+        public nuint fordblks; // bytes free (held by the allocator)
+        public nuint keepcost; // releasable at the top of the main arena
+    }
+}
