@@ -18,7 +18,7 @@ public sealed record LayerCapture(string Layer, int CapturedCarriers, int Uncapt
 /// not follow: an inert trigger on a clean model, or a detector's false positives that share some look, with a few of them
 /// confused into one class. A repair fitted there reverses nothing the model learned and moves every input that carries the
 /// pattern: on a clean GTSRB model, 100 blend-triggered flags (11 predicted as class 26) gave a guard that changed 4,105 of
-/// 11,940 triggered test predictions (issue 39; measured in docs/fire-false-flags.md). The uncaptured flags are the control
+/// 11,940 triggered test predictions (issue 39); on a clean MNIST model the BadNets patch's "repair" cost 2 points of CA and the test ends it (docs/fire-false-flags.md). The uncaptured flags are the control
 /// that needs no labels: a backdoor's flags that carry its trigger are captured (ASR), its clean false flags do not carry it.
 /// Null <see cref="Layers"/>: none captured. The test needs no
 /// minimum count: with few carriers the p-value cannot reach the level (all 9 uncaptured is p = 0.002).
