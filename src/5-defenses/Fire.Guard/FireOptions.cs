@@ -32,6 +32,13 @@ public sealed record FireOptions
     /// family-wise level, they are plain images of that class and nothing is repaired. 0 turns the test off.
     /// </summary>
     public double TargetLikenessLevel { get; init; } = 0.01;
+    /// <summary>
+    /// Before choosing, the unpaired flagged samples that carry the pattern they share (<see cref="TriggerCaptureTest"/>) must be
+    /// mostly predicted as the estimated target, as a backdoor's are; when at some layer significantly fewer than half of them are
+    /// (family-wise level, Bonferroni over the layers), the pattern is inert and nothing is repaired. 0 turns the rule off (the
+    /// test is still measured and reported).
+    /// </summary>
+    public double CaptureLevel { get; init; } = 0.01;
     /// <summary>Share of the clean reference kept out of the clean means and statistics (the clean guard reads the whole reference).</summary>
     public double CleanHoldoutFraction { get; init; } = 0.3;
     /// <summary>
@@ -73,6 +80,8 @@ public sealed record FireOptions
             throw new ArgumentOutOfRangeException(nameof(MaxTargetClassDropRatio), $"The target-class guard is a finite ratio >= 0, got {MaxTargetClassDropRatio}.");
         if (!(TargetLikenessLevel is >= 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(TargetLikenessLevel), $"The target-likeness test's level lies in [0, 1), got {TargetLikenessLevel}.");
+        if (!(CaptureLevel is >= 0 and < 1))
+            throw new ArgumentOutOfRangeException(nameof(CaptureLevel), $"The capture test's level lies in [0, 1), got {CaptureLevel}.");
         if (!(CleanHoldoutFraction is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(CleanHoldoutFraction), $"The clean hold-out share lies in (0, 1), got {CleanHoldoutFraction}.");
         if (MaxRepairLayers < 1) throw new ArgumentOutOfRangeException(nameof(MaxRepairLayers), $"The automatic choice repairs at least one layer, got {MaxRepairLayers}.");
         if (Folds < 2) throw new ArgumentOutOfRangeException(nameof(Folds), $"Cross-validation needs at least 2 folds, got {Folds}.");

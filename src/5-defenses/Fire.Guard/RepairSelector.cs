@@ -9,6 +9,9 @@ namespace Fire.Guard;
 /// <item>False flags (<see cref="TargetLikenessTest"/>): when no candidate layer tells the observed samples predicted as t from the
 ///   clean reference's images of t, they are plain images of t and the choice ends with no repair. A repair fitted on them only
 ///   takes the class away, and the clean guards below see that only in part (measured in docs/fire-false-flags.md).</item>
+/// <item>Inert patterns (<see cref="TriggerCaptureTest"/>, unpaired): when at some layer most flagged samples that carry the pattern
+///   they share are not predicted as t, the pattern is no backdoor (an inert trigger on a clean model, a detector's look-alike false
+///   positives) and the choice ends with no repair: a repair there would move every input carrying the pattern.</item>
 /// <item>Candidates (<see cref="CandidateGrid"/>) = candidate layers x modes x alphas x direction densities.</item>
 /// <item>Held-out repair score by cross-validation (<see cref="CrossValidationFolds"/>, <see cref="LayerScorer"/>,
 ///   <see cref="HeldOutScoring"/>).</item>
@@ -35,7 +38,8 @@ internal static class RepairSelector
         var likeness = options.TargetLikenessLevel > 0
             ? TargetLikenessTest.Run(model, layers, samples.CapturedImages(), targetImages, options)
             : null;
-        if (likeness?.LooksLikeTarget == true)
+        var capture = likeness?.LooksLikeTarget == true ? null : TriggerCaptureTest.Run(model, layers, samples, clean, options);
+        if (likeness?.LooksLikeTarget == true || capture?.InertPattern == true)
             return new RepairPlan([], samples.Target, samples.Count, Report([], []));
 
         var grid = new CandidateGrid(options, samples.Folds);
@@ -74,7 +78,7 @@ internal static class RepairSelector
 
         SelectionReport Report(IReadOnlyList<CandidateScore> scored, IReadOnlyList<CandidateScore> chosenScores) =>
             new(samples.Count, samples.Target, observed.Source, samples.Folds.Count, clean.Count, clean.Accuracy(model, options.BatchSize), unrepaired.Rate,
-                unrepaired.Score, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList(), likeness);
+                unrepaired.Score, scored, chosenScores.FirstOrDefault(), chosenScores.Skip(1).ToList(), likeness, capture);
     }
 
     /// <summary>The held-out score's standard error (<see cref="HeldOutScoring.StandardError"/>).</summary>

@@ -73,7 +73,9 @@ public sealed record CandidateScore
 /// <summary>
 /// How the automatic choice went: the data it used, every candidate's scores, the first repair chosen (null: no repair
 /// helped) and the repairs stacked on it at other layers; <see cref="TargetLikeness"/>: the test that ends the choice before
-/// any candidate when the flagged samples look like plain images of the target (null when turned off).
+/// any candidate when the flagged samples look like plain images of the target (null when turned off); <see cref="Capture"/>: the
+/// test that ends it when the pattern the flags share does not send them to the target (null when paired, or not run; not written
+/// to guard files, which keep the plan it led to and read as before it existed).
 /// </summary>
 public sealed record SelectionReport(
     int ObservedCount,
@@ -87,7 +89,8 @@ public sealed record SelectionReport(
     IReadOnlyList<CandidateScore> Candidates,
     CandidateScore? Chosen,
     IReadOnlyList<CandidateScore>? Stacked = null,
-    TargetLikenessTest? TargetLikeness = null)
+    TargetLikenessTest? TargetLikeness = null,
+    [property: JsonIgnore] TriggerCaptureTest? Capture = null)
 {
     /// <summary>Every chosen repair in the order chosen: <see cref="Chosen"/>, then <see cref="Stacked"/>.</summary>
     [JsonIgnore]
@@ -98,6 +101,9 @@ public sealed record SelectionReport(
         if (TargetLikeness is { LooksLikeTarget: true } likeness)
             return $"k = {ObservedCount}: no repair: the flagged samples predicted as class {EstimatedTarget} look like the clean reference's " +
                    $"{likeness.TargetImageCount} images of that class at all {likeness.Layers!.Count} layers (smallest p = {likeness.SmallestPValue:0.###}): false flags, no trigger to repair";
+        if (Capture is { InertPattern: true, Strongest: { } layer })
+            return $"k = {ObservedCount}: no repair: at {layer.Layer}, {layer.UncapturedCarriers} of the {layer.CapturedCarriers + layer.UncapturedCarriers} flagged samples " +
+                   $"that carry the flags' pattern are not predicted as class {EstimatedTarget} (p = {layer.PValue:0.####}): the pattern sends nothing to the target, no backdoor to repair";
         if (Chosen is null) return $"k = {ObservedCount}: no candidate improved on the unrepaired model within the clean guards (overall and target class)";
         var last = ChosenRepairs[^1];
         return $"k = {ObservedCount}: {string.Join(" + ", ChosenRepairs.Select(c => c.Setting))}, " +

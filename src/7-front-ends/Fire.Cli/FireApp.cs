@@ -67,6 +67,8 @@ public static class FireApp
             config.AddCommand<Commands.RepairCommands.DefendCommand>("defend").WithDescription("Fit FIRE to a backdoored checkpoint: CA / ASR / PA before and after, streaming curve, latent plot, latency.")
                 .WithExample("defend", "--model", "runs/cifar10-small-cnn-badnets.pt", "--observed", "100");
             config.AddCommand<Commands.RepairCommands.DefendReportCommand>("defend-report").WithDescription("FIRE against every attack, paired and unpaired, k = 10 and 100, with latency; writes docs/fire.md and its plots.");
+            config.AddCommand<Commands.RepairCommands.FalseFlagsCommand>("false-flags").WithDescription("FIRE given flags with no backdoor behind them (inert triggers, STRIP's false positives, one class, random) and true and mixed flags: whether it repairs, what that changes; JSON for docs/fire-false-flags.md.")
+                .WithExample("false-flags", "--clean-model", "runs/mnist-clean.pt", "--backdoored", "runs/mnist-badnets.pt", "--out", "runs/false-flags-mnist.json");
             config.AddCommand<OnnxReportCommand>("onnx-report").WithDescription("The ONNX Runtime engine on ../shared/models: parity with PyTorch, layers, speed against TorchSharp, FIRE on the backdoored fixtures; writes docs/onnx.md.");
             config.AddBranch("guard", guard =>
             {

@@ -19,7 +19,7 @@ public static class UpdateDecision
     {
         if (!reselected) return "updated";
         var selection = after.Selection!;
-        if (selection.TargetLikeness is { LooksLikeTarget: true }) return "flags-judged-false";
+        if (selection.TargetLikeness is { LooksLikeTarget: true } || selection.Capture is { InertPattern: true }) return "flags-judged-false";
         if (selection.Chosen is null)
             return selection.Candidates.Any(c => !c.Admissible && c.HeldOutRepairScore > selection.UnrepairedScore) ? "refused-by-clean-guard" : "no-repair";
         return before.Repairs.Select(r => r.ToString()).SequenceEqual(after.Repairs.Select(r => r.ToString())) ? "kept" : "changed";

@@ -46,6 +46,10 @@ public class FireOptionSettings : ModelInputSettings
     [Description("False-flag test: no repair when no layer tells the flagged images predicted as the target from clean images of that class at this level (default: 0.01; 0: off; docs/fire-false-flags.md).")]
     public double TargetLikeness { get; set; } = new FireOptions().TargetLikenessLevel;
 
+    [CommandOption("--capture-level <LEVEL>")]
+    [Description("Inert-pattern test: no repair when, at some layer, significantly fewer than half of the flagged images that carry the flags' pattern are predicted as the target, at this level (default: 0.01; 0: measured, not acted on; docs/fire-false-flags.md).")]
+    public double CaptureLevel { get; set; } = new FireOptions().CaptureLevel;
+
     [CommandOption("--clean <N>")]
     [Description("Clean reference images from the training split (default: 500).")]
     public int Clean { get; set; } = 500;
@@ -65,6 +69,7 @@ public class FireOptionSettings : ModelInputSettings
         if (MaxCleanDrop is not (>= 0 and <= 1)) return ValidationResult.Error($"--max-clean-drop lies in [0, 1], got {MaxCleanDrop}.");
         if (!(MaxTargetRatio >= 0 && double.IsFinite(MaxTargetRatio))) return ValidationResult.Error($"--max-target-ratio must be a number >= 0, got {MaxTargetRatio}.");
         if (TargetLikeness is not (>= 0 and < 1)) return ValidationResult.Error($"--target-likeness lies in [0, 1), got {TargetLikeness}.");
+        if (CaptureLevel is not (>= 0 and < 1)) return ValidationResult.Error($"--capture-level lies in [0, 1), got {CaptureLevel}.");
         if (Augment < 0) return ValidationResult.Error($"--augment must be 0 or more, got {Augment}.");
         if (Fixed && (Layers is null || Modes is null || Alphas is null))
             return ValidationResult.Error("--fixed needs --layers, one --mode and --alpha.");
@@ -92,7 +97,7 @@ public class FireOptionSettings : ModelInputSettings
         }
         return defaults with { Modes = modes, Alphas = alphas, Densities = densities, Layers = layers, FixedPlan = plan, MaxRepairLayers = MaxLayers, Augmentation = augmentation, Seed = Seed,
             MaxCleanAccuracyDrop = MaxCleanDrop, MaxTargetClassDropRatio = MaxTargetRatio,
-            TargetLikenessLevel = TargetLikeness };
+            TargetLikenessLevel = TargetLikeness, CaptureLevel = CaptureLevel };
     }
 
     /// <summary>The FIRE options given that differ from the defaults, as arguments, so a report's command line reproduces it.</summary>
@@ -109,6 +114,7 @@ public class FireOptionSettings : ModelInputSettings
         if (MaxCleanDrop != defaults.MaxCleanAccuracyDrop) yield return $"--max-clean-drop {MaxCleanDrop.ToString(CultureInfo.InvariantCulture)}";
         if (MaxTargetRatio != defaults.MaxTargetClassDropRatio) yield return $"--max-target-ratio {MaxTargetRatio.ToString(CultureInfo.InvariantCulture)}";
         if (TargetLikeness != defaults.TargetLikenessLevel) yield return $"--target-likeness {TargetLikeness.ToString(CultureInfo.InvariantCulture)}";
+        if (CaptureLevel != defaults.CaptureLevel) yield return $"--capture-level {CaptureLevel.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
