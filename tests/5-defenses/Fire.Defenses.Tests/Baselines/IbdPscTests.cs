@@ -35,7 +35,7 @@ public class IbdPscTests
         Assert.Equal(before.Keys, after.Keys);
         foreach (var (name, values) in before) Assert.Equal(values, after[name]); // bit for bit
         Assert.Equal(20, scores.Length);
-        Assert.All(scores, s => Assert.InRange(s, 0f, 1f));
+        Assert.All(scores, s => Assert.True(float.IsFinite(s) && s >= 0));
     }
 
     [Fact]
@@ -82,9 +82,32 @@ public class IbdPscTests
         {
             using var copy = model.WithBatchNormAmplified(Enumerable.Range(4 - depth, depth).ToArray(), 1.5f);
             var logits = copy.Forward(inputs);
-            for (int n = 0; n < 3; n++) expected[n] += IbdPsc.Probability(logits.Sample(n), original[n]) / 2;
+            for (int n = 0; n < 3; n++)
+            {
+                var probabilities = Softmax(logits.Sample(n).ToArray());
+                expected[n] += (1 - probabilities[original[n]]) / 2;
+            }
         }
-        Assert.Equal(expected.Select(e => (float)e), detector.Score(inputs));
+        var scores = detector.Score(inputs);
+        for (int n = 0; n < 3; n++) Assert.Equal(-Math.Log(expected[n]), scores[n], 1e-4 * Math.Max(1, Math.Abs(scores[n])));
+    }
+
+    [Fact]
+    public void TheScoreKeepsItsOrderWhereTheConfidenceSaturates()
+    {
+        // p(label 0) = 1 - 2e-12 and 1 - 2e-10: both 1 in float, distinct as -ln(1 - PSC).
+        float[] sure = [0f, -27.631021f, -27.631021f], lessSure = [0f, -23.02585f, -23.02585f];
+        Assert.Equal(2e-12, IbdPsc.Doubt(sure, 0), 1e-15);
+        Assert.True(IbdPsc.FromDoubt(IbdPsc.Doubt(sure, 0)) > IbdPsc.FromDoubt(IbdPsc.Doubt(lessSure, 0)) + 4);
+        Assert.Equal(2.0 / 3, IbdPsc.Doubt([1f, 1f, 1f], 2), 1e-12);
+        Assert.True(double.IsFinite(IbdPsc.FromDoubt(0)));
+    }
+
+    private static double[] Softmax(float[] logits)
+    {
+        double max = logits.Max();
+        var e = logits.Select(z => Math.Exp(z - max)).ToArray();
+        return e.Select(v => v / e.Sum()).ToArray();
     }
 
     [Fact]
