@@ -8,7 +8,7 @@ namespace Fire.Engines.Torch;
 /// Safe to call from several threads at once (each call has its own <see cref="LayerAccess"/>) as long as nobody
 /// trains or changes the net meanwhile.
 /// </summary>
-public sealed class TorchLayeredModel : ILayeredModel
+public sealed class TorchLayeredModel : ILayeredModel, IBatchNormAmplifiable
 {
     private readonly bool _ownsNet;
 
@@ -25,6 +25,12 @@ public sealed class TorchLayeredModel : ILayeredModel
     public IReadOnlyList<string> LayerNames => Net.LayerNames;
 
     public IReadOnlyList<LayerInfo> DescribeLayers() => Net.DescribeLayers();
+
+    public int BatchNormCount => BatchNormAmplification.Layers(Net).Count;
+
+    /// <summary>A copy of the net with those batch-norm layers amplified (<see cref="BatchNormAmplification"/>); this net is only read.</summary>
+    public ILayeredModel WithBatchNormAmplified(IReadOnlyCollection<int> layers, float factor) =>
+        new TorchLayeredModel(BatchNormAmplification.Amplified(Net, layers, factor), ownsNet: true);
 
     public FloatBatch Forward(FloatBatch input, LayerAccess? access = null)
     {

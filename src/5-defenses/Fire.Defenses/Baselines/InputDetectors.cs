@@ -7,6 +7,8 @@ public static class InputDetectors
     private static readonly Dictionary<string, Func<IInputDetector>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         [Strip.DefenseName] = () => new Strip(),
+        [ScaleUp.DetectorName] = () => new ScaleUp(),
+        [IbdPsc.DetectorName] = () => new IbdPsc(),
     };
 
     public static IReadOnlyList<string> Names => Factories.Keys.ToList();

@@ -10,6 +10,9 @@ public static class RuntimeBaselines
         [JpegDefense.DefenseName] = () => new JpegDefense(),
         [GaussianBlurDefense.DefenseName] = () => new GaussianBlurDefense(),
         [Strip.DefenseName] = () => new Strip(),
+        // Detectors that abstain on flagged inputs, thresholded at 5% of the clean reference (STRIP keeps its own class).
+        [ScaleUp.DetectorName] = () => new DetectorDefense(new ScaleUp()),
+        [IbdPsc.DetectorName] = () => new DetectorDefense(new IbdPsc()),
         [Februus.DefenseName] = () => new Februus(),
         [ActivationClipping.DefenseName] = () => new ActivationClipping(),
     };

@@ -1,19 +1,26 @@
 using System.Globalization;
 using Fire.Defenses.Baselines;
+using Fire.Guard;
 
 namespace Fire.Evaluation.Benchmark;
 
 /// <summary>
 /// A defense as a benchmark names it: a runtime baseline (<see cref="RuntimeBaselines"/>) or a FIRE variant.
 /// FIRE variants: <c>fire-unpaired</c> (directions from the observed poisoned samples against the clean reference;
-/// <c>fire</c> is the same), <c>fire-paired</c> (from the pairs (x, T(x))), each optionally with <c>@k</c> to observe k
-/// samples instead of the recipe's number (e.g. <c>fire-paired@10</c>). FIRE's streaming curve is measured for the
-/// variants without <c>@k</c>.
+/// <c>fire</c> is the same), <c>fire-paired</c> (from the pairs (x, T(x))), <c>fire-paper</c> (the paper's FIRE,
+/// <see cref="Guard.FirePaper"/>: one dense translation, unpaired with augmentation), and for measuring augmentation
+/// <c>fire-paper-noaug</c> (the same without it) and <c>fire-aug</c> (Fire's default, unpaired, with
+/// <see cref="ImageAugmentation.Standard"/>); each optionally with <c>@k</c> to observe k samples instead of the recipe's
+/// number (e.g. <c>fire-paired@10</c>). FIRE's streaming curve is measured for the variants without <c>@k</c>.
 /// </summary>
 public sealed record BenchmarkDefense(string Name, bool IsFire, bool Paired = false, int? Observed = null)
 {
-    public const string FireUnpaired = "fire-unpaired", FirePaired = "fire-paired";
+    public const string FireUnpaired = "fire-unpaired", FirePaired = "fire-paired", FirePaperName = FirePaper.Name,
+        FirePaperNoAugmentation = "fire-paper-noaug", FireAugmented = "fire-aug";
     private const string FireAlias = "fire";
+
+    /// <summary>The FIRE variant's name without <c>@k</c> (null for baselines).</summary>
+    public string? FireVariant => IsFire ? Name.Split('@')[0] : null;
 
     private static readonly Dictionary<string, string> BaselineAliases = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,7 +29,7 @@ public sealed record BenchmarkDefense(string Name, bool IsFire, bool Paired = fa
     };
 
     /// <summary>Every name a benchmark accepts, canonical first, FIRE's last.</summary>
-    public static IReadOnlyList<string> Known => [.. RuntimeBaselines.Names, FireUnpaired, FirePaired];
+    public static IReadOnlyList<string> Known => [.. RuntimeBaselines.Names, FireUnpaired, FirePaired, FirePaperName, FirePaperNoAugmentation, FireAugmented];
 
     /// <summary>Whether this is the undefended model.</summary>
     public bool IsNone => Name == NoDefense.DefenseName;
@@ -51,6 +58,7 @@ public sealed record BenchmarkDefense(string Name, bool IsFire, bool Paired = fa
         {
             FireAlias or FireUnpaired => FireUnpaired,
             FirePaired => FirePaired,
+            FirePaperName or FirePaperNoAugmentation or FireAugmented => head.ToLowerInvariant(),
             _ => null,
         };
         if (fire is not null)
@@ -62,6 +70,16 @@ public sealed record BenchmarkDefense(string Name, bool IsFire, bool Paired = fa
                         ?? throw new ArgumentException($"Unknown defense '{name}'. Known: {string.Join(", ", Known)} (FIRE variants also as fire, and with @k, e.g. fire-paired@10).");
         return new BenchmarkDefense(canonical, IsFire: false);
     }
+
+    /// <summary>The guard's options for this FIRE variant, seeded with <paramref name="seed"/>.</summary>
+    public FireOptions FireOptions(int seed) => FireVariant switch
+    {
+        FireUnpaired or FirePaired => new FireOptions { Seed = seed },
+        FirePaperName => FirePaper.Options(seed),
+        FirePaperNoAugmentation => FirePaper.Options(seed, ImageAugmentation.None),
+        FireAugmented => new FireOptions { Seed = seed, Augmentation = ImageAugmentation.Standard },
+        _ => throw new InvalidOperationException($"{Name} is not a FIRE variant."),
+    };
 
     /// <summary>A new, unfitted runtime baseline; FIRE cells are run by <see cref="Repair.FireExperiment"/> instead.</summary>
     public IRuntimeDefense CreateBaseline() => IsFire

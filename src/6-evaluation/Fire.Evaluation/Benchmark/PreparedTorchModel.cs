@@ -77,7 +77,7 @@ internal sealed class PreparedTorchModel : IPreparedModel
             CleanCount = _recipe.CleanReference,
             TestLimit = _recipe.TestSubset,
             Seed = _seed,
-            Fire = new FireOptions { Seed = _seed },
+            Fire = setting.FireOptions(_seed),
             StreamingPoints = setting.HasStreamingCurve ? _recipe.StreamingPoints : [],
             MeasureLatency = true,
             Latency = _recipe.Latency,

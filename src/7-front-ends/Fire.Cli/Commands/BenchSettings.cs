@@ -25,7 +25,7 @@ public sealed class BenchSettings : ComputeSettings
     public string Attacks { get; set; } = "badnets,blended";
 
     [CommandOption("--defenses <LIST>")]
-    [Description("Defenses: none, shrinkpad, jpeg, blur, strip, februus, clip, fire (= fire-unpaired), fire-paired; FIRE variants take @k (default: all).")]
+    [Description("Defenses: none, shrinkpad, jpeg, blur, strip, scale-up, ibd-psc, februus, clip, fire (= fire-unpaired), fire-paired, fire-paper, fire-paper-noaug, fire-aug; FIRE variants take @k (default: all).")]
     public string Defenses { get; set; } = "none,fire-unpaired,fire-paired,shrinkpad,jpeg,blur,strip,februus,clip";
 
     [CommandOption("--seeds <LIST>")]

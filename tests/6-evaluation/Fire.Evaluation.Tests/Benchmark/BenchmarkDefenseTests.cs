@@ -9,6 +9,12 @@ public class BenchmarkDefenseTests
     [InlineData("FIRE-Paired", "fire-paired", true, true, null)]
     [InlineData("fire-paired@10", "fire-paired@10", true, true, 10)]
     [InlineData("fire@100", "fire-unpaired@100", true, false, 100)]
+    [InlineData("fire-paper", "fire-paper", true, false, null)]
+    [InlineData("Fire-Paper@10", "fire-paper@10", true, false, 10)]
+    [InlineData("fire-paper-noaug@100", "fire-paper-noaug@100", true, false, 100)]
+    [InlineData("fire-aug", "fire-aug", true, false, null)]
+    [InlineData("scale-up", "scale-up", false, false, null)]
+    [InlineData("ibd-psc", "ibd-psc", false, false, null)]
     [InlineData("Strip", "strip", false, false, null)]
     [InlineData("clipping", "clip", false, false, null)]
     [InlineData("none", "none", false, false, null)]
@@ -28,6 +34,22 @@ public class BenchmarkDefenseTests
         Assert.False(BenchmarkDefense.Parse("strip").HasStreamingCurve);
         Assert.Equal(10, BenchmarkDefense.Parse("fire@10").ObservedCount(recipe));
         Assert.Equal(100, BenchmarkDefense.Parse("fire").ObservedCount(recipe));
+    }
+
+    [Fact]
+    public void Fire_variants_carry_their_options()
+    {
+        var paper = BenchmarkDefense.Parse("fire-paper@10").FireOptions(3);
+        Assert.Equal([Fire.Guard.RepairMode.Translate], paper.Modes);
+        Assert.Equal([Fire.Guard.DirectionDensity.Dense], paper.Densities);
+        Assert.Equal((1, 3, 0.0), (paper.MaxRepairLayers, paper.Seed, paper.TargetLikenessLevel));
+        Assert.Equal(Fire.Guard.ImageAugmentation.Standard, paper.Augmentation);
+        Assert.Equal(Fire.Guard.ImageAugmentation.None, BenchmarkDefense.Parse("fire-paper-noaug").FireOptions(0).Augmentation);
+        var augmented = BenchmarkDefense.Parse("fire-aug").FireOptions(2);
+        Assert.Equal((Fire.Guard.ImageAugmentation.Standard, 2, 4), (augmented.Augmentation, augmented.Seed, augmented.Modes.Count));
+        var fire = BenchmarkDefense.Parse("fire").FireOptions(2);
+        Assert.Equal((Fire.Guard.ImageAugmentation.None, 2, 4, 2), (fire.Augmentation, fire.Seed, fire.Modes.Count, fire.Densities.Count));
+        Assert.Throws<InvalidOperationException>(() => BenchmarkDefense.Parse("strip").FireOptions(0));
     }
 
     [Theory]
