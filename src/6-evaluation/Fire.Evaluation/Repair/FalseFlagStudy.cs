@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Fire.Attacks;
-using Fire.Attacks.Triggers;
 using Fire.Data;
 using Fire.Defenses.Baselines;
 using Fire.Evaluation.Metrics;
