@@ -67,6 +67,7 @@ public static class FireApp
             config.AddCommand<Commands.RepairCommands.DefendCommand>("defend").WithDescription("Fit FIRE to a backdoored checkpoint: CA / ASR / PA before and after, streaming curve, latent plot, latency.")
                 .WithExample("defend", "--model", "runs/cifar10-small-cnn-badnets.pt", "--observed", "100");
             config.AddCommand<Commands.RepairCommands.DefendReportCommand>("defend-report").WithDescription("FIRE against every attack, paired and unpaired, k = 10 and 100, with latency; writes docs/fire.md and its plots.");
+            config.AddCommand<Commands.RepairCommands.StreamCommand>("stream").WithDescription("FIRE on seeded streams of test inputs, fed by flag sources (oracle, detectors at a false-positive rate, the flag-free latent rule); writes docs/autonomous.md and its plots.");
             config.AddCommand<OnnxReportCommand>("onnx-report").WithDescription("The ONNX Runtime engine on ../shared/models: parity with PyTorch, layers, speed against TorchSharp, FIRE on the backdoored fixtures; writes docs/onnx.md.");
             config.AddBranch("guard", guard =>
             {
