@@ -14,9 +14,15 @@ public sealed record StreamReportModel(string Dataset, string Architecture, stri
 /// <summary>
 /// The experiments behind docs/autonomous.md: for every section of <paramref name="Grid"/> and every attack, the backdoored
 /// model from the shared model cache (trained when missing), then <see cref="StreamExperiment"/> and one plot per share.
+/// Each model's result is kept in <paramref name="ResultsFolder"/> under a key of the model and the settings, so a run
+/// stopped midway, or one that adds attacks, recomputes only what is missing.
 /// </summary>
-public sealed record StreamReportRun(ExperimentGrid Grid, IReadOnlyList<string> Attacks, StreamSettings Settings, int? MaskEpochs, string MarkdownPath)
+public sealed record StreamReportRun(ExperimentGrid Grid, IReadOnlyList<string> Attacks, StreamSettings Settings, int? MaskEpochs, string MarkdownPath,
+    string ResultsFolder)
 {
+    /// <summary>The folder every command keeps stream results in unless told otherwise.</summary>
+    public static readonly string DefaultResultsFolder = Path.Combine("runs", "streams");
+
     public IReadOnlyList<StreamReportModel> Run(Func<string, DataSplit> loadData, IRunObserver observer, IProgress<string>? status = null,
         Action<string>? modelStarted = null, CancellationToken cancellation = default)
     {
@@ -34,7 +40,16 @@ public sealed record StreamReportRun(ExperimentGrid Grid, IReadOnlyList<string> 
                     section.Recipe.Epochs, MaskEpochs));
                 var checkpoint = attacked.Checkpoint;
                 using var layered = new TorchLayeredModel(checkpoint.Net);
-                var result = StreamExperiment.Run(layered, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, Settings with { Seed = Grid.Seed }, status);
+                var settings = Settings with { Seed = Grid.Seed };
+                string resultPath = Path.Combine(Path.GetFullPath(ResultsFolder),
+                    $"{Path.GetFileNameWithoutExtension(attacked.Path)}-streams-{ContentHash.Of(settings)}.json");
+                var result = StreamResults.TryLoad(resultPath);
+                if (result is not null) status?.Report($"reusing the stream results in {resultPath}");
+                else
+                {
+                    result = StreamExperiment.Run(layered, split.Train, split.Test, checkpoint.Trigger, checkpoint.Target, settings, status);
+                    StreamResults.Save(resultPath, result);
+                }
                 var plots = new List<string>();
                 foreach (var group in result.Settings.GroupBy(s => s.Share))
                 {

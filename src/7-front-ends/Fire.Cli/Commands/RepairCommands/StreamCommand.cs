@@ -66,6 +66,10 @@ public sealed class StreamCommandSettings : FireOptionSettings
     [Description("Model cache shared with `fire attack report` and `fire bench` (default: runs/models).")]
     public string Runs { get; set; } = ModelCache.DefaultFolder;
 
+    [CommandOption("--results <DIR>")]
+    [Description("Where each model's stream results are kept and reused when the model and settings match (default: runs/streams).")]
+    public string Results { get; set; } = StreamReportRun.DefaultResultsFolder;
+
     [CommandOption("--out <PATH>")]
     [Description("Markdown to write (default: docs/autonomous.md); plots go to a folder named like it without .md.")]
     public string Out { get; set; } = Path.Combine("docs", "autonomous.md");
@@ -91,7 +95,7 @@ public sealed class StreamCommandSettings : FireOptionSettings
         "fire stream", $"--datasets {Datasets}", $"--models {Models}", $"--attacks {Attacks}", $"--epochs {Epochs}",
         Subset is int s ? $"--subset {s}" : null, MaskEpochs is int m ? $"--mask-epochs {m}" : null, $"--seed {Seed}", $"--clean {Clean}",
         $"--length {Length}", $"--shares {Shares}", $"--sources {Sources}", $"--streams {Streams}", $"--chunk {Chunk}", $"--asr-window {AsrWindow}",
-    }.Concat(FireArguments()).Append("--threads 1").Append($"--runs {Runs}").Append($"--out {Out}").Where(part => part is not null));
+    }.Concat(FireArguments()).Append("--threads 1").Append($"--runs {Runs}").Append($"--results {Results}").Append($"--out {Out}").Where(part => part is not null));
 
     private static double ParseShare(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double share) && share > 0 && share <= 1
@@ -110,7 +114,7 @@ public sealed class StreamCommand(IAnsiConsole console) : Command<StreamCommandS
     public override int Execute(CommandContext context, StreamCommandSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        OutputPaths.CheckFile(settings.Out, "--out", [settings.Runs], "markdown report", FileKinds.IsText, settings.Force);
+        OutputPaths.CheckFile(settings.Out, "--out", [settings.Runs, settings.Results], "markdown report", FileKinds.IsText, settings.Force);
         var streamSettings = settings.StreamSettings();
         streamSettings.Validate();
         var attacks = settings.Attacks.Equals("all", StringComparison.OrdinalIgnoreCase)
@@ -118,7 +122,7 @@ public sealed class StreamCommand(IAnsiConsole console) : Command<StreamCommandS
             : FireSettings.List(settings.Attacks).Select(AttackCatalog.Canonical).ToList();
         var grid = new ExperimentGrid(FireSettings.List(settings.Datasets), FireSettings.List(settings.Models), settings.Epochs!.Value, settings.Seed,
             settings.Subset, settings.Runs, settings.Data);
-        var run = new StreamReportRun(grid, attacks, streamSettings, settings.MaskEpochs, settings.Out);
+        var run = new StreamReportRun(grid, attacks, streamSettings, settings.MaskEpochs, settings.Out, settings.Results);
         var models = run.Run(dataset => settings.LoadData(console, dataset), new ConsoleRunObserver(console), new StatusLines(console),
             title => console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified()), cancellation);
         string output = Path.GetFullPath(settings.Out);
