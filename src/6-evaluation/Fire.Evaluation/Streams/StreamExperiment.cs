@@ -34,8 +34,12 @@ public static class StreamExperiment
         var (clean, cleanLabels) = DefenderSamples.DrawClean(train, settings.CleanCount, settings.Seed);
         var pool = StreamPool.From(new BackdoorTestSet(test, trigger, target, settings.Length, settings.Seed));
         progress?.Report($"Pool: {pool.Count:N0} test images ({pool.Triggered.Count:N0} of non-target classes); clean reference: {clean.Count:N0} training images.");
+        // Every stream is drawn first: per-image work (the undefended label, a detector's score) then runs only on the triggered copies some stream shows.
+        var streams = settings.Shares.ToDictionary(share => share,
+            share => Enumerable.Range(0, settings.Streams).Select(s => InputStream.Draw(pool.Labels, target, share, settings.Seed + s)).ToList());
+        var shown = streams.Values.SelectMany(list => list).SelectMany(s => s.Inputs).Where(i => i.Triggered).Select(i => pool.TriggeredRow(i.PoolIndex)).ToHashSet();
         var undefended = pool.Compute(images => ModelPredictions.Predict(model, images));
-        var sources = Sources(model, clean, cleanLabels, pool, settings, progress);
+        var sources = Sources(model, clean, cleanLabels, pool, shown, settings, progress);
 
         var results = new List<StreamSetting>();
         foreach (double share in settings.Shares)
@@ -45,7 +49,7 @@ public static class StreamExperiment
             var curves = new List<IReadOnlyList<StreamCurvePoint>>();
             for (int s = 0; s < settings.Streams; s++)
             {
-                var stream = InputStream.Draw(pool.Labels, target, share, settings.Seed + s);
+                var stream = streams[share][s];
                 using var guard = new FireGuard(model, settings.Fire with { Seed = settings.Seed + s });
                 guard.FitClean(clean, cleanLabels);
                 var run = StreamRunner.Run(pool, stream, source, new FireStreamDefense(guard), undefended, settings.ChunkSize);
@@ -61,12 +65,12 @@ public static class StreamExperiment
         double Rate(int[] labels, int[] truth, Func<int, int, bool> counts) => (double)labels.Where((l, i) => counts(l, truth[i])).Count() / labels.Length;
         var poisonedTruth = Enumerable.Range(0, pool.Count).Where(i => pool.TriggeredRow(i) >= 0).Select(i => pool.Labels[i]).ToArray();
         return new StreamExperimentResult(test.Name, target, pool.Count, Rate(undefended.Clean, pool.Labels, (l, t) => l == t),
-            Rate(undefended.Triggered, poisonedTruth, (l, _) => l == target), sources.Select(s => s.Calibration).ToList(), results);
+            Rate(undefended.KnownTriggered, poisonedTruth, (l, _) => l == target), sources.Select(s => s.Calibration).ToList(), results);
     }
 
     /// <summary>The flag sources: each detector calibrated once on the clean reference and scored once over the pool, then thresholded at each rate.</summary>
     private static List<(IFlagSource Source, SourceCalibration Calibration)> Sources(ILayeredModel model, FloatBatch clean, int[] cleanLabels,
-        StreamPool pool, StreamSettings settings, IProgress<string>? progress)
+        StreamPool pool, IReadOnlyCollection<int> shownTriggered, StreamSettings settings, IProgress<string>? progress)
     {
         var sources = new List<(IFlagSource, SourceCalibration)>();
         var scored = new Dictionary<string, (float[] Clean, PoolValues<float> Pool, string? Note)>();
@@ -80,14 +84,14 @@ public static class StreamExperiment
             if (!scored.TryGetValue(spec.Detector, out var scores))
             {
                 using var detector = CreateDetector(spec.Detector);
-                progress?.Report($"{spec.Detector}: calibrating on the clean reference and scoring the pool's {pool.Count + pool.Triggered.Count:N0} images.");
+                progress?.Report($"{spec.Detector}: calibrating on the clean reference and scoring the pool's {pool.Count:N0} clean images and the {shownTriggered.Count:N0} triggered copies the streams show.");
                 var cleanScores = detector.Calibrate(model, clean, cleanLabels, Seeds.For(settings.Seed, StreamSeeds.Detector));
-                scores = scored[spec.Detector] = (cleanScores, pool.Compute(detector.Score), detector is LatentOutlier latent ? $"layer {latent.Layer}" : null);
+                scores = scored[spec.Detector] = (cleanScores, pool.Compute(detector.Score, shownTriggered), detector is LatentOutlier latent ? $"layer {latent.Layer}" : null);
             }
             var threshold = DetectorThreshold.Calibrate(scores.Clean, spec.FalsePositiveRate!.Value);
             double Flagged(float[] values) => values.Length == 0 ? double.NaN : (double)values.Count(threshold.Flags) / values.Length;
             sources.Add((new ThresholdFlags(spec.Name, scores.Pool, threshold),
-                new SourceCalibration(spec.Name, threshold.Value, Flagged(scores.Pool.Clean), Flagged(scores.Pool.Triggered), scores.Note)));
+                new SourceCalibration(spec.Name, threshold.Value, Flagged(scores.Pool.Clean), Flagged(scores.Pool.KnownTriggered), scores.Note)));
         }
         return sources;
     }

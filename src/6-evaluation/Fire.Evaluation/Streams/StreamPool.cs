@@ -56,14 +56,27 @@ public sealed class StreamPool
     }
 
     /// <summary>A value per (image, triggered or not) from one pass over the pool: <paramref name="compute"/> runs once on
-    /// the clean images and once on the triggered copies (e.g. a detector's scores, the model's predictions).</summary>
-    public PoolValues<T> Compute<T>(Func<FloatBatch, T[]> compute)
+    /// the clean images and once on the triggered copies (e.g. a detector's scores, the model's predictions); with
+    /// <paramref name="triggeredRows"/> only on those triggered copies (the ones some stream shows), the rest left unknown.</summary>
+    public PoolValues<T> Compute<T>(Func<FloatBatch, T[]> compute, IReadOnlyCollection<int>? triggeredRows = null)
     {
         var clean = compute(Clean);
-        var triggered = compute(Triggered);
-        if (clean.Length != Clean.Count || triggered.Length != Triggered.Count)
-            throw new InvalidOperationException($"A per-image computation returned {clean.Length} and {triggered.Length} values for {Clean.Count} clean and {Triggered.Count} triggered images.");
-        return new PoolValues<T>(this, clean, triggered);
+        var rows = triggeredRows?.Distinct().Order().ToArray() ?? Enumerable.Range(0, Triggered.Count).ToArray();
+        var computed = rows.Length == 0 ? [] : compute(Rows(Triggered, rows));
+        if (clean.Length != Clean.Count || computed.Length != rows.Length)
+            throw new InvalidOperationException($"A per-image computation returned {clean.Length} and {computed.Length} values for {Clean.Count} clean and {rows.Length} triggered images.");
+        var triggered = new T[Triggered.Count];
+        var known = new bool[Triggered.Count];
+        for (int n = 0; n < rows.Length; n++) (triggered[rows[n]], known[rows[n]]) = (computed[n], true);
+        return new PoolValues<T>(this, clean, triggered, known);
+    }
+
+    private static FloatBatch Rows(FloatBatch batch, int[] rows)
+    {
+        int size = batch.SampleSize;
+        var data = new float[rows.Length * size];
+        for (int n = 0; n < rows.Length; n++) batch.Sample(rows[n]).CopyTo(data.AsSpan(n * size, size));
+        return new FloatBatch(data, [rows.Length, .. batch.SampleShape]);
     }
 
     internal int RequireTriggeredRow(int index) => _triggeredRow[index] is >= 0 and var row
@@ -71,11 +84,20 @@ public sealed class StreamPool
         : throw new ArgumentException($"Pool image {index} is of the target class {Target}; it has no triggered copy.");
 }
 
-/// <summary>A value for every pool image, clean and triggered (see <see cref="StreamPool.Compute{T}"/>).</summary>
-public sealed class PoolValues<T>(StreamPool pool, T[] clean, T[] triggered)
+/// <summary>A value for every pool image and for the triggered copies computed (see <see cref="StreamPool.Compute{T}"/>).</summary>
+public sealed class PoolValues<T>(StreamPool pool, T[] clean, T[] triggered, bool[] known)
 {
     public T[] Clean { get; } = clean;
-    public T[] Triggered { get; } = triggered;
+    /// <summary>The values of the triggered copies that were computed.</summary>
+    public T[] KnownTriggered => triggered.Where((_, row) => known[row]).ToArray();
 
-    public T this[StreamInput input] => input.Triggered ? Triggered[pool.RequireTriggeredRow(input.PoolIndex)] : Clean[input.PoolIndex];
+    public T this[StreamInput input]
+    {
+        get
+        {
+            if (!input.Triggered) return Clean[input.PoolIndex];
+            int row = pool.RequireTriggeredRow(input.PoolIndex);
+            return known[row] ? triggered[row] : throw new InvalidOperationException($"Pool image {input.PoolIndex}'s triggered copy was not computed; pass it to Compute.");
+        }
+    }
 }

@@ -87,7 +87,7 @@ public static class StreamReport
         md.AppendLine($"{model.Recipe} Target class {r.Target}. Pool: {r.PoolCount:N0} test images; undefended on the pool: CA {ReportFormat.Percent(r.UndefendedCleanAccuracy)}, " +
                       $"ASR {ReportFormat.Percent(r.UndefendedAttackSuccessRate)}.");
         md.AppendLine();
-        md.AppendLine("Flag sources on the pool (every clean image and every triggered copy, flagged or not, whatever the stream):");
+        md.AppendLine("Flag sources on the pool, whatever the stream: the share of its clean images flagged, and of the triggered copies that some stream shows:");
         md.AppendLine();
         md.AppendLine("| source | threshold | clean images flagged | triggered images flagged | note |");
         md.AppendLine("|---|---|---|---|---|");
