@@ -58,10 +58,11 @@ public static class StreamReport
         md.AppendLine("| model | source | target | met | streams meeting it | settled at (worst) | CA − undefended (worst) | ASR (worst) |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         int rows = 0;
+        var specs = settings.ParsedSources.ToDictionary(spec => spec.Name);
         foreach (var model in models)
         foreach (var setting in model.Result.Settings)
         {
-            var spec = FlagSourceSpec.Parse(setting.Source);
+            if (!specs.TryGetValue(setting.Source, out var spec)) continue;
             bool detectorTarget = model.Attack is BadNetsAttack.Kind or BlendedAttack.Kind && !spec.IsOracle && spec.Detector != LatentOutlier.DetectorName
                                   && Math.Abs(spec.FalsePositiveRate!.Value - TargetFalsePositiveRate) < 1e-9 && Math.Abs(setting.Share - TargetShare) < 1e-9;
             bool latentTarget = model.Attack == BadNetsAttack.Kind && spec.Detector == LatentOutlier.DetectorName;
