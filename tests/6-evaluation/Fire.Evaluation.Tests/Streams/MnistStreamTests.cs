@@ -12,9 +12,10 @@ public class MnistStreamTests
 {
     /// <summary>
     /// End to end on real data: a small CNN backdoored with BadNets on 4,000 MNIST training images, a stream of 1,000 test
-    /// images in which 20% of the non-target images carry the patch, STRIP from the detector catalog calibrated at 5%
-    /// false positives on 500 clean training images, feeding FIRE as the stream goes: the last 40 triggered inputs mostly
-    /// escape the target, where the undefended model sends nearly all of them there.
+    /// images in which 20% of the non-target images carry the patch, the latent detector calibrated at 5% false positives
+    /// on 500 clean training images, feeding FIRE as the stream goes: the last 40 triggered inputs mostly escape the
+    /// target, where the undefended model sends nearly all of them there. (STRIP at 5% from the catalog left ASR at 100%
+    /// here, as on GTSRB in docs/autonomous.md: it does not flag these BadNets inputs.)
     /// </summary>
     [Fact]
     [Trait(TestCategories.Name, TestCategories.Slow)]
@@ -27,7 +28,7 @@ public class MnistStreamTests
         attack.Train(net, split.Train, new TrainRecipe(Epochs: 3, LearningRate: 0.05, Seed: 1, MaxTrainSamples: 4000));
         using var model = new TorchLayeredModel(net, ownsNet: true);
 
-        var settings = new StreamSettings { Length = 1000, Shares = [0.2], Sources = ["strip@0.05"], Streams = 1, Seed = 0 };
+        var settings = new StreamSettings { Length = 1000, Shares = [0.2], Sources = ["latent@0.05"], Streams = 1, Seed = 0 };
         var result = StreamExperiment.Run(model, split.Train, split.Test, attack.Trigger, 0, settings);
 
         Assert.True(result.UndefendedAttackSuccessRate > 0.9, $"The backdoor did not take: undefended ASR {result.UndefendedAttackSuccessRate:P1}.");
