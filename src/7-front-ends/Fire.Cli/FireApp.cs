@@ -69,6 +69,7 @@ public static class FireApp
             config.AddCommand<Commands.RepairCommands.DefendReportCommand>("defend-report").WithDescription("FIRE against every attack, paired and unpaired, k = 10 and 100, with latency; writes docs/fire.md and its plots.");
             config.AddCommand<Commands.RepairCommands.FalseFlagsCommand>("false-flags").WithDescription("FIRE given flags with no backdoor behind them (inert triggers, STRIP's false positives, one class, random) and true and mixed flags: whether it repairs, what that changes; JSON for docs/fire-false-flags.md.")
                 .WithExample("false-flags", "--clean-model", "runs/mnist-clean.pt", "--backdoored", "runs/mnist-badnets.pt", "--out", "runs/false-flags-mnist.json");
+            config.AddCommand<Commands.RepairCommands.StreamCommand>("stream").WithDescription("FIRE on seeded streams of test inputs, fed by flag sources (oracle, detectors at a false-positive rate, the flag-free latent rule); writes docs/autonomous.md and its plots.");
             config.AddCommand<OnnxReportCommand>("onnx-report").WithDescription("The ONNX Runtime engine on ../shared/models: parity with PyTorch, layers, speed against TorchSharp, FIRE on the backdoored fixtures; writes docs/onnx.md.");
             config.AddBranch("guard", guard =>
             {
