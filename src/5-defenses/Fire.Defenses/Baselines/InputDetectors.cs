@@ -9,6 +9,7 @@ public static class InputDetectors
         [Strip.DefenseName] = () => new Strip(),
         [ScaleUp.DetectorName] = () => new ScaleUp(),
         [IbdPsc.DetectorName] = () => new IbdPsc(),
+        [LatentOutlier.DetectorName] = () => new LatentOutlier(),
     };
 
     public static IReadOnlyList<string> Names => Factories.Keys.ToList();

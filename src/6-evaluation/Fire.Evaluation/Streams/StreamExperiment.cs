@@ -83,7 +83,7 @@ public static class StreamExperiment
             }
             if (!scored.TryGetValue(spec.Detector, out var scores))
             {
-                using var detector = CreateDetector(spec.Detector);
+                using var detector = InputDetectors.Create(spec.Detector);
                 progress?.Report($"{spec.Detector}: calibrating on the clean reference and scoring the pool's {pool.Count:N0} clean images and the {shownTriggered.Count:N0} triggered copies the streams show.");
                 var cleanScores = detector.Calibrate(model, clean, cleanLabels, Seeds.For(settings.Seed, StreamSeeds.Detector));
                 scores = scored[spec.Detector] = (cleanScores, pool.Compute(detector.Score, shownTriggered), detector is LatentOutlier latent ? $"layer {latent.Layer}" : null);
@@ -95,8 +95,4 @@ public static class StreamExperiment
         }
         return sources;
     }
-
-    /// <summary>A detector by name: <c>latent</c> (<see cref="LatentOutlier"/>) or any of <see cref="InputDetectors"/>.</summary>
-    public static IInputDetector CreateDetector(string name) =>
-        name.Equals(LatentOutlier.DetectorName, StringComparison.OrdinalIgnoreCase) ? new LatentOutlier() : InputDetectors.Create(name);
 }

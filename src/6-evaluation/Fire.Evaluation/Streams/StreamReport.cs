@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Fire.Attacks;
+using Fire.Defenses.Baselines;
 using Fire.Evaluation.Reports;
 
 namespace Fire.Evaluation.Streams;

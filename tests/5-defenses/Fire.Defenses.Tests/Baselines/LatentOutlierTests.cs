@@ -1,6 +1,6 @@
-using Fire.Evaluation.Streams;
+using Fire.Defenses.Baselines;
 
-namespace Fire.Evaluation.Tests.Streams;
+namespace Fire.Defenses.Tests.Baselines;
 
 public class LatentOutlierTests
 {

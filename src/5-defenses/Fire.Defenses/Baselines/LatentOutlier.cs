@@ -1,4 +1,4 @@
-namespace Fire.Evaluation.Streams;
+namespace Fire.Defenses.Baselines;
 
 /// <summary>
 /// A detector that needs no flags and no poisoned sample: an input is suspicious when the model sends it to a class
