@@ -12,22 +12,9 @@ namespace Fire.Cli.Tests.Faults;
 [Collection(FaultFixture.Collection)]
 public sealed class CorruptInputTests(FaultFixture fixture)
 {
-    private string Case(string name)
-    {
-        string folder = Path.Combine(fixture.Folder, "corrupt", name);
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
+    private string Case(string name) => fixture.Case("corrupt", name);
 
-    private static void Refused(string names, string expected, params string[] args)
-    {
-        var (code, output) = CliRunner.Run(args);
-        string text = output.Replace("\n", "");
-        Assert.True(code == 1, output);
-        Assert.Contains(Path.GetFileName(names), text);
-        Assert.Contains(expected, text);
-        Assert.DoesNotContain("   at ", output);
-    }
+    private static void Refused(string names, string expected, params string[] args) => FaultFixture.Refused(names, expected, args);
 
     private string CopyModel(string folder)
     {

@@ -10,22 +10,9 @@ namespace Fire.Cli.Tests.Faults;
 [Collection(FaultFixture.Collection)]
 public sealed class DamagedFileTests(FaultFixture fixture)
 {
-    private string Case(string name)
-    {
-        string folder = Path.Combine(fixture.Folder, "damaged", name);
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
+    private string Case(string name) => fixture.Case("damaged", name);
 
-    private static void Refused(string names, string expected, params string[] args)
-    {
-        var (code, output) = CliRunner.Run(args);
-        string text = output.Replace("\n", "");
-        Assert.True(code == 1, output);
-        Assert.Contains(Path.GetFileName(names), text);
-        Assert.Contains(expected, text);
-        Assert.DoesNotContain("   at ", output);
-    }
+    private static void Refused(string names, string expected, params string[] args) => FaultFixture.Refused(names, expected, args);
 
     [Theory]
     [InlineData("half.bmp", "BMP image is truncated")]

@@ -48,6 +48,26 @@ public sealed class FaultFixture : IDisposable
         return folder;
     }
 
+    /// <summary>A fresh folder for one case of one test family, under the fixture's folder.</summary>
+    public string Case(string family, string name)
+    {
+        string folder = Path.Combine(Folder, family, name);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Runs <c>fire</c> and expects a refusal: exit 1, a message naming <paramref name="names"/>'s file and saying
+    /// <paramref name="expected"/>, and no stack trace.</summary>
+    public static void Refused(string names, string expected, params string[] args)
+    {
+        var (code, output) = CliRunner.Run(args);
+        string text = output.Replace("\n", "");
+        Assert.True(code == 1, output);
+        Assert.Contains(Path.GetFileName(names), text);
+        Assert.Contains(expected, text);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }
 
