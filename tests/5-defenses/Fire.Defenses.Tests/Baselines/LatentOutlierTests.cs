@@ -4,20 +4,6 @@ namespace Fire.Defenses.Tests.Baselines;
 
 public class LatentOutlierTests
 {
-    /// <summary>Two-pixel images; the hidden layer and the logits are the image itself (2 classes: the brighter pixel wins).</summary>
-    private sealed class IdentityModel : ILayeredModel
-    {
-        public int[] InputShape => [1, 1, 2];
-        public int ClassCount => 2;
-        public IReadOnlyList<string> LayerNames => ["features", "logits"];
-        public IReadOnlyList<LayerInfo> DescribeLayers() => [new("features", [2]), new("logits", [2])];
-        public FloatBatch Forward(FloatBatch input, LayerAccess? access = null) => Flat(input);
-        public FloatBatch Head(FloatBatch input, string layer) => Flat(input);
-        public FloatBatch Tail(FloatBatch activation, string layer) => activation.Clone();
-        private static FloatBatch Flat(FloatBatch input) => new((float[])input.Data.Clone(), [input.Count, 2]);
-        public void Dispose() { }
-    }
-
     private static FloatBatch Images(params float[] values) => new(values, [values.Length / 2, 1, 1, 2]);
 
     [Fact]
@@ -26,7 +12,7 @@ public class LatentOutlierTests
         // Class 0: (3, 1), (5, 1), mean (4, 1); class 1: (1, 3), (1, 5), mean (1, 4). Pooled within-class variance
         // per feature: (1 + 1) / (4 images - 2 classes) = 1 for both features.
         using var detector = new LatentOutlier();
-        var model = new IdentityModel();
+        var model = new TwoPixelIdentityModel();
         var calibration = detector.Calibrate(model, Images(3, 1, 5, 1, 1, 3, 1, 5), [0, 0, 1, 1], seed: 0);
         // Leave-one-out: (3, 1) against the other class-0 image (5, 1): (2^2 + 0) / 2 features = 2.
         Assert.Equal([2f, 2f, 2f, 2f], calibration);
@@ -40,10 +26,10 @@ public class LatentOutlierTests
     public void ClassesTheReferenceLacksAreMostSuspiciousAndLoneImagesScoreZero()
     {
         using var detector = new LatentOutlier();
-        var calibration = detector.Calibrate(new IdentityModel(), Images(3, 1, 5, 1, 1, 3), [0, 0, 1], seed: 0);
+        var calibration = detector.Calibrate(new TwoPixelIdentityModel(), Images(3, 1, 5, 1, 1, 3), [0, 0, 1], seed: 0);
         Assert.Equal(0f, calibration[2]); // alone in class 1: nothing to leave it out against
         using var onlyZero = new LatentOutlier();
-        onlyZero.Calibrate(new IdentityModel(), Images(3, 1, 5, 1), [0, 0], seed: 0);
+        onlyZero.Calibrate(new TwoPixelIdentityModel(), Images(3, 1, 5, 1), [0, 0], seed: 0);
         Assert.Equal(float.MaxValue, onlyZero.Score(Images(1, 7))[0]);
     }
 

@@ -53,7 +53,7 @@ public class FireExperimentPartsTests
         var clean = new FloatBatch([1f, 0f, 1f, 2f, 1f, 1f], [3, 1, 1, 2]);
         var poisoned = new FloatBatch([5f, 1f], [1, 1, 1, 2]);
         var repair = new LayerRepair(direction, CleanScoreStatistics.FromScores([0, 0, 0], 0.9f), RepairMode.GatedTranslate, 1f);
-        var projection = LatentProjection.Compute(new IdentityModel(), direction, repair, clean, poisoned);
+        var projection = LatentProjection.Compute(new TwoPixelIdentityModel(), direction, repair, clean, poisoned);
         Assert.Equal(new[] { 0f, 0f, 0f }, projection.CleanBefore.X);
         Assert.Equal(4f, projection.PoisonedBefore.X[0]);
         Assert.Equal(2f, projection.PoisonedAfter.X[0]);
@@ -93,19 +93,5 @@ public class FireExperimentPartsTests
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>features = the image; logits = the image (2 classes).</summary>
-    private sealed class IdentityModel : ILayeredModel
-    {
-        public int[] InputShape => [1, 1, 2];
-        public int ClassCount => 2;
-        public IReadOnlyList<string> LayerNames => ["features", "logits"];
-        public IReadOnlyList<LayerInfo> DescribeLayers() => [new("features", [2]), new("logits", [2])];
-        public FloatBatch Forward(FloatBatch input, LayerAccess? access = null) => Flat(input);
-        public FloatBatch Head(FloatBatch input, string layer) => Flat(input);
-        public FloatBatch Tail(FloatBatch activation, string layer) => activation.Clone();
-        private static FloatBatch Flat(FloatBatch input) => new((float[])input.Data.Clone(), [input.Count, 2]);
-        public void Dispose() { }
     }
 }
