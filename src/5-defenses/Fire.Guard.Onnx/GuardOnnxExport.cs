@@ -8,12 +8,12 @@ namespace Fire.Guard.Onnx;
 /// wherever ONNX runs, without Fire. At each repaired layer the producing node's output is renamed and the repair
 /// reads it and writes the original name, so every consumer (and a graph output of that name) gets the repaired
 /// tensor, and the graph keeps its input and output names. Per row h (flattened to D values, unit direction u):
-/// score s = h·u - &lt;mu, u&gt; (MatMul, Sub); translate h - alpha·beta; projection h - max(0, s - m)·(alpha·u) (Relu);
-/// gated modes repair only where s &gt; tau (Greater, then Where or Cast on the per-row coefficient): the arithmetic of
-/// <see cref="LayerRepair.Repair"/>. Every other mode ends in one Gemm, h - c·v for a per-row coefficient c (N x 1) and a row
-/// v (1 x D) (a plain Sub for ungated translation), so the only pass over the whole activation is that Gemm (and the
-/// MatMul that scores it); a row with c = 0 comes out unchanged, bit for bit. Direction, alpha, the clean mean score m, &lt;mu, u&gt; and tau are
-/// initializers named fire/LAYER/...; products of initializers (alpha·beta) are left to the runtime's constant folding.
+/// score s = h·u - &lt;mu, u&gt;; translate h - alpha·beta; projection h - max(0, s - m)·(alpha·u); gated modes repair only
+/// where s &gt; tau: the arithmetic of <see cref="LayerRepair.Repair"/>. Constants are folded when the graph is written
+/// (s &gt; tau is h·u &gt; tau + &lt;mu, u&gt;; alpha·beta and alpha·u are initializers). Every mode but ungated translation
+/// ends in one Gemm, h - c·v for a per-row coefficient c (N x 1) and a row v (1 x D), so the only passes over the whole
+/// activation are that Gemm and the MatMul that scores it; a row with c = 0 comes out unchanged, bit for bit.
+/// Initializers are named fire/LAYER/....
 /// </summary>
 public static class GuardOnnxExport
 {
@@ -50,37 +50,40 @@ public static class GuardOnnxExport
             ? builder.Int64s($"{prefix}/shape", [-1, .. known], known.Length + 1)
             : builder.Node("Shape", $"{prefix}/shape", [raw]);
         string flat = builder.Node("Flatten", $"{prefix}/flatten", [raw], attributes: OnnxGraphBuilder.Int("axis", 1));
-        string alpha = builder.Scalar($"{prefix}/alpha", repair.Alpha);
         bool gated = RepairModes.IsGated(repair.Mode);
         bool translate = repair.Mode is RepairMode.Translate or RepairMode.GatedTranslate;
-        string? unit = null, score = null;
-        if (gated || !translate)
-        {
-            unit = builder.Floats($"{prefix}/unit", repair.Direction.Unit, dimension, 1);
-            string dot = builder.Node("MatMul", $"{prefix}/dot", [flat, unit]);
-            score = builder.Node("Sub", $"{prefix}/score", [dot, builder.Scalar($"{prefix}/clean_mean_score", repair.Direction.CleanMeanScore)]);
-        }
-        string? gate = gated ? builder.Node("Greater", $"{prefix}/gate", [score!, builder.Scalar($"{prefix}/threshold", repair.CleanScores.Threshold)]) : null;
+        var direction = repair.Direction;
+        // Scores are compared and offset as h·u against constants folded here (s > tau  <=>  h·u > tau + <mu, u>), so a
+        // repair costs as few nodes as it can: at batch 1 each node's dispatch, not its arithmetic, is what a repair costs.
+        string? dot = gated || !translate ? builder.Node("MatMul", $"{prefix}/dot", [flat, builder.Floats($"{prefix}/unit", direction.Unit, dimension, 1)]) : null;
+        string? gate = gated
+            ? builder.Node("Greater", $"{prefix}/gate", [dot!, builder.Scalar($"{prefix}/threshold_dot", repair.CleanScores.Threshold + direction.CleanMeanScore)])
+            : null;
 
         // Per row: h - c·v, with a coefficient c (N x 1) and a row v (1 x D); translate without a gate subtracts v from every row.
         string repaired;
         if (translate)
         {
-            string row = builder.Node("Mul", $"{prefix}/shift", [alpha, builder.Floats($"{prefix}/beta", repair.Direction.Beta, 1, dimension)]);
+            string row = builder.Floats($"{prefix}/shift", Scaled(direction.Beta, repair.Alpha), 1, dimension);
             repaired = gated
                 ? Subtract(builder, prefix, builder.Node("Cast", $"{prefix}/gate_as_float", [gate!], attributes: OnnxGraphBuilder.Int("to", (long)TensorProto.Types.DataType.Float)), row, flat)
                 : builder.Node("Sub", $"{prefix}/repair", [flat, row]);
         }
         else
         {
-            string excess = builder.Node("Sub", $"{prefix}/excess", [score!, builder.Scalar($"{prefix}/clean_score_mean", repair.CleanScores.Mean)]);
-            string coefficient = builder.Node("Relu", $"{prefix}/excess_above_clean", [excess]);
+            float cleanLevel = repair.CleanScores.Mean;
+            string excess = builder.Node("Sub", $"{prefix}/excess", [dot!, builder.Scalar($"{prefix}/clean_level_dot", cleanLevel + direction.CleanMeanScore)]);
+            // Past a gate at or above the clean level the excess is positive already; below it the Relu still clips.
+            string coefficient = gated && repair.CleanScores.Threshold > cleanLevel
+                ? excess
+                : builder.Node("Relu", $"{prefix}/excess_above_clean", [excess]);
             if (gated) coefficient = builder.Node("Where", $"{prefix}/gated", [gate!, coefficient, builder.Scalar($"{prefix}/zero", 0f)]);
-            string row = builder.Node("Mul", $"{prefix}/step", [alpha, builder.Node("Transpose", $"{prefix}/unit_row", [unit!])]);
-            repaired = Subtract(builder, prefix, coefficient, row, flat);
+            repaired = Subtract(builder, prefix, coefficient, builder.Floats($"{prefix}/step", Scaled(direction.Unit, repair.Alpha), 1, dimension), flat);
         }
         builder.Node("Reshape", $"{prefix}/repaired", [repaired, shape], output: location.Tensor);
     }
+
+    private static float[] Scaled(IReadOnlyList<float> values, float factor) => values.Select(v => factor * v).ToArray();
 
     /// <summary>h - c·v as one Gemm: -1 * (c x v) + 1 * h.</summary>
     private static string Subtract(OnnxGraphBuilder builder, string prefix, string coefficient, string row, string flat) =>

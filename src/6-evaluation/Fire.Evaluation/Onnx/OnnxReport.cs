@@ -9,6 +9,8 @@ using Fire.Evaluation.Metrics;
 using Fire.Evaluation.Repair;
 using Fire.Evaluation.Reports;
 using Fire.Guard;
+using Fire.Onnx;
+using Fire.Engines.Torch.Export;
 
 namespace Fire.Evaluation.Onnx;
 
@@ -93,38 +95,49 @@ public static class OnnxReport
     }
 
     /// <summary>
-    /// TorchSharp and ONNX Runtime, interleaved in one run, on GTSRB test images. The fixtures' weights are not in Fire's
-    /// checkpoint format, so TorchSharp runs Fire's own architecture of the same kind with its initial weights (speed does
-    /// not depend on the values): ResNet-20 is the same network; Fire's small CNN is a different (smaller) CNN.
+    /// TorchSharp and ONNX Runtime, interleaved in one run, on GTSRB test images, on the same weights: each zoo network
+    /// (seeded initial weights; speed does not depend on their values) and its own ONNX export (<see cref="ZooOnnxExport"/>).
     /// </summary>
     private static void Speed(StringBuilder md, OnnxReportSettings settings, IProgress<string>? progress)
     {
         var test = Datasets.Load("gtsrb", settings.DataRoot).Test;
         var pool = ImageBatches.From(test, Enumerable.Range(0, 256).ToArray());
-        md.AppendLine("## Speed: TorchSharp against ONNX Runtime");
+        md.AppendLine("## Speed: TorchSharp against ONNX Runtime, same weights");
         md.AppendLine();
-        md.AppendLine("Median of interleaved timed calls on GTSRB test images (batch 1: ms per image; batch 128: images/s); ratio = ONNX Runtime's time over");
-        md.AppendLine("TorchSharp's (below 1: ONNX Runtime is faster). The fixtures' weights are not Fire checkpoints, so TorchSharp runs Fire's zoo");
-        md.AppendLine("architecture with its initial weights (speed does not depend on the weights' values): the same ResNet-20; for the small CNN");
-        md.AppendLine("Fire's `small-cnn` is another, smaller CNN than the fixture's, so that row compares engines on different networks.");
-        md.AppendLine("Same weights through both engines needs `fire export onnx` (issue 35 item 5): run it and rerun this command.");
+        md.AppendLine("Each zoo network for GTSRB (3x32x32, 43 classes; seeded initial weights: speed does not depend on the values) runs through");
+        md.AppendLine("TorchSharp and, exported by `fire export onnx`'s exporter, through ONNX Runtime, interleaved in one run on GTSRB test images.");
+        md.AppendLine($"Median call time; batch 1: ms per image; batch 128: images/s; {settings.Threads} thread(s) per engine. Ratio = ONNX Runtime's time over");
+        md.AppendLine("TorchSharp's (below 1: ONNX Runtime is faster).");
         md.AppendLine();
         md.AppendLine("| model | TorchSharp ms/image (batch 1) | ONNX Runtime ms/image (batch 1) | ratio | TorchSharp images/s (batch 128) | ONNX Runtime images/s (batch 128) | ratio |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var (fixture, architecture) in new[] { (OnnxFixture.ResNet20, "resnet20"), (OnnxFixture.SmallCnn, "small-cnn") })
+        string folder = Directory.CreateTempSubdirectory("fire-onnx-report-").FullName;
+        try
         {
-            var spec = OnnxFixture.All.Single(f => f.Folder == fixture);
-            using var onnx = Open(spec, settings);
-            using var torchModel = new TorchLayeredModel(ModelZoo.Create(architecture, 3, 32, 32, 43, new Normalization([0.34f, 0.31f, 0.32f], [0.27f, 0.26f, 0.27f])), ownsNet: true);
-            progress?.Report($"Timing {architecture} (TorchSharp) against {fixture} (ONNX Runtime), interleaved.");
-            var report = new LatencyComparison(settings.Latency).Run(new LatencyCandidate("torchsharp", x => ModelPredictions.Predict(torchModel, x)),
-                [new LatencyCandidate("onnx", x => ModelPredictions.Predict(onnx, x))], pool);
-            var (t1, o1, t128, o128) = (report.Row("torchsharp", 1), report.Row("onnx", 1), report.Row("torchsharp", 128), report.Row("onnx", 128));
-            md.AppendLine($"| {architecture} (torch) / {fixture} (onnx) | {ReportFormat.Ms(t1.Stats.MsPerSample)} | {ReportFormat.Ms(o1.Stats.MsPerSample)} | {ReportFormat.Ratio(o1.Ratio)} | " +
-                          $"{t128.Stats.ImagesPerSecond:N0} | {o128.Stats.ImagesPerSecond:N0} | {ReportFormat.Ratio(o128.Ratio)} |");
+            foreach (string architecture in SpeedArchitectures)
+            {
+                TorchSharp.torch.manual_seed(settings.Seed);
+                using var torchModel = new TorchLayeredModel(ModelZoo.Create(architecture, 3, 32, 32, 43, new Normalization([0.34f, 0.31f, 0.32f], [0.27f, 0.26f, 0.27f])), ownsNet: true);
+                string path = Path.Combine(folder, architecture + ".onnx");
+                OnnxModelFile.Write(ZooOnnxExport.Export(torchModel.Net), path);
+                using var onnx = new OnnxLayeredModel(path, threads: settings.Threads);
+                progress?.Report($"Timing {architecture} through TorchSharp and ONNX Runtime, interleaved.");
+                var report = new LatencyComparison(settings.Latency).Run(new LatencyCandidate("torchsharp", x => ModelPredictions.Predict(torchModel, x)),
+                    [new LatencyCandidate("onnx", x => ModelPredictions.Predict(onnx, x))], pool);
+                var (t1, o1, t128, o128) = (report.Row("torchsharp", 1), report.Row("onnx", 1), report.Row("torchsharp", 128), report.Row("onnx", 128));
+                md.AppendLine($"| {architecture} | {ReportFormat.Ms(t1.Stats.MsPerSample)} | {ReportFormat.Ms(o1.Stats.MsPerSample)} | {ReportFormat.Ratio(o1.Ratio)} | " +
+                              $"{t128.Stats.ImagesPerSecond:N0} | {o128.Stats.ImagesPerSecond:N0} | {ReportFormat.Ratio(o128.Ratio)} |");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
         md.AppendLine();
     }
+
+    /// <summary>The zoo networks the speed table times (the issue's two).</summary>
+    private static readonly string[] SpeedArchitectures = ["small-cnn", "resnet20"];
 
     private static void Fire(StringBuilder md, OnnxReportSettings settings, IProgress<string>? progress)
     {
@@ -135,9 +148,13 @@ public static class OnnxReport
         md.AppendLine($"of GTSRB's training split, k flagged images made with the fixture's own trigger from the training split (seed {settings.Seed}),");
         md.AppendLine($"figures on {(settings.TestLimit is { } limit ? $"the first {limit:N0} images of" : "the whole")} GTSRB test split (ASR and PA on its non-target images).");
         md.AppendLine("Acceptance (issue 35): at k = 100, ASR at most 2% and CA at most 0.5 points below the undefended model's.");
+        md.AppendLine("*Clean → target*: the share of the clean non-target test images that the model (undefended / with FIRE) predicts as the");
+        md.AppendLine("target, with no trigger at all. A repair that undoes the trigger leaves a triggered image where its clean version lands,");
+        md.AppendLine("so this share is the ASR a perfect repair would still show: where it exceeds 2%, the 2% bound asks FIRE to correct");
+        md.AppendLine("the model's own clean errors as well.");
         md.AppendLine();
-        md.AppendLine("| fixture | PyTorch's CA / ASR / PA | undefended CA / ASR / PA | k | FIRE CA / ASR / PA | CA drop (points) | plan |");
-        md.AppendLine("|---|---|---|---:|---|---:|---|");
+        md.AppendLine("| fixture | PyTorch's CA / ASR / PA | undefended CA / ASR / PA | k | FIRE CA / ASR / PA | CA drop (points) | clean → target (undefended / FIRE) | plan |");
+        md.AppendLine("|---|---|---|---:|---|---:|---|---|");
         foreach (var fixture in OnnxFixture.All.Where(f => f.Attack is not null))
         {
             using var model = Open(fixture, settings);
@@ -156,7 +173,8 @@ public static class OnnxReport
             string pytorch = fixture.MeasuredByPyTorch(settings.ModelsRoot) is var (ca, asr, pa) ? Figures(ca, asr, pa) : "–";
             foreach (var point in result.Streaming)
                 md.AppendLine($"| {fixture.Title} | {pytorch} | {Figures(result.Undefended)} | {point.Observed} | {Figures(point.Metrics)} | " +
-                              $"{ReportFormat.Points(result.Undefended.CleanAccuracy - point.Metrics.CleanAccuracy)} | {point.Plan} |");
+                              $"{ReportFormat.Points(result.Undefended.CleanAccuracy - point.Metrics.CleanAccuracy)} | " +
+                              $"{ReportFormat.Percent(result.Undefended.CleanToTarget!.Value)} / {ReportFormat.Percent(point.Metrics.CleanToTarget!.Value)} | {point.Plan} |");
         }
         md.AppendLine();
     }

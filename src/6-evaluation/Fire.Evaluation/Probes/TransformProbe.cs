@@ -27,7 +27,7 @@ public static class TransformProbe
             var clean = ModelPredictions.Predict(model, cleanImages);
             var poisoned = ModelPredictions.Predict(model, poisonedImages);
             var figures = BackdoorMetrics.Compute(clean, set.CleanLabels, poisoned, set.PoisonedLabels, set.Target);
-            return new ProbeResult(transform.Name, figures.CleanAccuracy, AttackMetrics.ShareSentTo(clean, set.CleanLabels, set.Target),
+            return new ProbeResult(transform.Name, figures.CleanAccuracy, figures.CleanToTarget!.Value,
                 figures.AttackSuccessRate, figures.PoisonedAccuracy);
         }).ToArray();
     }

@@ -20,6 +20,8 @@ public sealed record FireExperimentSettings
     public int? TestLimit { get; init; }
     public int Seed { get; init; }
     public FireOptions Fire { get; init; } = new();
+    /// <summary>For a model from outside Fire (ONNX): its normalisation and class names, recorded in the saved guard.</summary>
+    public GuardModelInput? ModelInput { get; init; }
     /// <summary>The k of the streaming curve (empty: no curve).</summary>
     public IReadOnlyList<int> StreamingPoints { get; init; } = DefaultStreamingPoints;
     public bool MeasureLatency { get; init; } = true;
@@ -61,7 +63,7 @@ public static class FireExperiment
         FireExperimentSettings settings, IProgress<string>? progress = null, string? guardPath = null)
     {
         if (settings.Observed < 1) throw new ArgumentException($"--observed must be at least 1, got {settings.Observed}.");
-        using var guard = new FireGuard(model, settings.Fire); // checks layers and options before any long step
+        using var guard = new FireGuard(model, settings.Fire) { ModelInput = settings.ModelInput }; // checks layers and options before any long step
         var points = settings.StreamingPoints.Append(settings.Observed).Where(k => k >= 1).Distinct().Order().ToArray();
         progress?.Report($"Drawing {settings.CleanCount} clean and {points[^1]} poisoned training images (seed {settings.Seed}); building the test sets.");
         var samples = DefenderSamples.Draw(train, trigger, target, settings.CleanCount, points[^1], settings.Seed);

@@ -90,9 +90,7 @@ public sealed class AttackApplyCommand(IAnsiConsole console) : Command<AttackApp
     private static (string Name, ITrigger Trigger) Trigger(AttackApplySettings settings, int[] shape)
     {
         string attackName = AttackCatalog.Canonical(settings.Attack!);
-        if (attackName == Fire.Attacks.IadAttack.Kind)
-            throw new ArgumentException("--attack iad: IAD's trigger is a network trained with the backdoor; apply it with --from <its checkpoint>.");
-        var attack = AttackCatalog.Create(attackName, settings.ToOptions(attackName, ImageShape.FromArray(shape)));
+        var attack = CommandLineAttacks.Create(attackName, settings.ToOptions(attackName, ImageShape.FromArray(shape)));
         return (attack.Name, attack.Trigger);
     }
 }

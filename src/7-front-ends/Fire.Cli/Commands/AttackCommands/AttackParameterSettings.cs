@@ -37,16 +37,7 @@ public class AttackParameterSettings : ComputeSettings, IClaimsOptions
     /// <summary>Takes the left-over options that some attack of the catalog declares; returns the others, unknown ones.</summary>
     public IReadOnlyList<string> Claim(ILookup<string, string?> remaining)
     {
-        var claimed = new List<(string Option, string? Text)>();
-        var unknown = new List<string>();
-        foreach (var option in remaining)
-        {
-            if (AttackCatalog.AllFlags.FirstOrDefault(f => f.Name == option.Key || f.Alias == option.Key) is { } flag)
-                claimed.AddRange(option.Select(text => (flag.Name, text)));
-            else
-                unknown.Add(option.Key);
-        }
-        AttackArguments = claimed;
+        AttackArguments = CommandLineAttacks.Claim(remaining, out var unknown);
         return unknown;
     }
 

@@ -21,8 +21,10 @@ public static class FireResultViews
     public static Table Metrics(FireExperimentResult result)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"{result.TestSet}, target {result.Target}")
-            .AddColumns("", "CA", "ASR", "PA");
-        void Row(string name, BackdoorMetrics m) => table.AddRow(Markup.Escape(name), $"{m.CleanAccuracy:P2}", $"{m.AttackSuccessRate:P2}", $"{m.PoisonedAccuracy:P2}");
+            .AddColumns("", "CA", "ASR", "PA", "clean → target")
+            .Caption("clean → target: clean test images of other classes predicted as the target, no trigger (ASR's floor for a repair that restores clean behaviour)");
+        void Row(string name, BackdoorMetrics m) => table.AddRow(Markup.Escape(name), $"{m.CleanAccuracy:P2}", $"{m.AttackSuccessRate:P2}", $"{m.PoisonedAccuracy:P2}",
+            m.CleanToTarget is double share ? $"{share:P2}" : "–");
         Row("undefended", result.Undefended);
         Row($"FIRE, k = {result.Observed} {(result.Paired ? "paired" : "unpaired")}", result.Defended);
         return table;
