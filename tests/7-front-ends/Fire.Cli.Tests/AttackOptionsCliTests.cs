@@ -48,6 +48,17 @@ public sealed class AttackOptionsCliTests
             Assert.Throws<ArgumentException>(() => AttackCatalog.Create("sig", settings.ToOptions("sig", new ImageShape(1, 28, 28)))).Message);
     }
 
+    [Fact]
+    public void The_trigger_prefix_reaches_the_attack_and_formats_back()
+    {
+        var remaining = new (string Key, string? Value)[] { ("--trigger-alpha", "0.3"), ("--blend-image", "p q.png"), ("--trigger-bogus", "1") }
+            .ToLookup(o => o.Key, o => o.Value);
+        var claimed = CommandLineAttacks.Claim(remaining, out var unknown);
+        Assert.Equal([("--alpha", "0.3"), ("--blend-image", (string?)"p q.png")], claimed);
+        Assert.Equal(["--trigger-bogus"], unknown);
+        Assert.Equal(["--trigger-alpha 0.3", "--trigger-blend-image \"p q.png\""], CommandLineAttacks.Format(claimed));
+    }
+
     [Theory]
     [InlineData("'--warp-kk'", "--warp-kk", "4")]
     [InlineData("--warp-k takes a whole number (N), got 'four'.", "--warp-k", "four")]

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Fire.Data;
 using Fire.Engines.Torch;
@@ -79,11 +78,10 @@ public static class ModelImport
 
     private static JsonObject Provenance(PyTorchWeights weights, string architecture)
     {
-        using var stream = File.OpenRead(weights.Path);
         return new JsonObject
         {
             ["file"] = weights.Path,
-            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(stream)),
+            ["sha256"] = ContentHash.OfFile(weights.Path),
             ["kind"] = weights.KindDescription,
             ["names"] = PublishedLayout.For(architecture).Description,
             ["record"] = weights.Record.DeepClone(),

@@ -13,6 +13,8 @@ namespace Fire.Evaluation.Benchmark;
 /// </summary>
 public sealed record BenchmarkRecipe
 {
+    /// <summary>A model the user brings, measured as it is (the training fields then go unused); null: the matrix's models are trained.</summary>
+    public GivenModel? Model { get; init; }
     public int Epochs { get; init; } = 10;
     /// <summary>Train each backdoored model on a seeded subset of this many training images (null: all).</summary>
     public int? TrainSubset { get; init; }
@@ -52,9 +54,12 @@ public sealed record BenchmarkRecipe
 
     /// <summary>One line for reports: what was trained and measured.</summary>
     public string Describe() =>
-        $"{Epochs} epoch(s) of SGD (lr {LearningRate}, momentum 0.9, weight decay 5e-4, batch {BatchSize}, cosine schedule" +
-        $"{(Augment ? ", the data set's usual augmentation" : ", no augmentation")}) on " +
-        $"{(TrainSubset is int n ? $"a seeded subset of {n:N0}" : "all")} training images; evaluation on " +
+        (Model is { } given
+            ? $"The given model {given.File} (SHA-256 {given.Sha256[..16]}…{(given.Input is null ? "" : $", input {given.Input}")}), not trained here; " +
+              $"its backdoor: {given.Attack} ({given.Trigger}), target {given.Target}; evaluation on "
+            : $"{Epochs} epoch(s) of SGD (lr {LearningRate}, momentum 0.9, weight decay 5e-4, batch {BatchSize}, cosine schedule" +
+              $"{(Augment ? ", the data set's usual augmentation" : ", no augmentation")}) on " +
+              $"{(TrainSubset is int n ? $"a seeded subset of {n:N0}" : "all")} training images; evaluation on ") +
         $"{(TestSubset is int t ? $"a seeded subset of {t:N0}" : "all")} test images; defenders hold {CleanReference:N0} clean training " +
         $"images and observe {Observed:N0} triggered training images of non-target classes; latency: {Latency.Describe()}, " +
         "interleaved with the undefended model.";

@@ -22,7 +22,7 @@ public sealed class TorchBenchmarkBackend(ModelCache models, string? dataRoot = 
         var attack = AttackCatalog.CreateForRun(group.Attack, ImageShape.Of(split.Train), group.Seed, split.Name, trainRecipe.Epochs);
         var hooks = new AttackTrainingHooks(new TrainingStatus(group.ToString(), status), status, Cancellation: cancellation);
         var (checkpoint, key) = models.GetOrTrain(group.Dataset, split, group.Architecture, attack, trainRecipe, hooks, status);
-        return new PreparedTorchModel(checkpoint, key, split, recipe, group.Seed);
+        return PreparedModel.Of(checkpoint, key, split, recipe, group.Seed);
     }
 
     private DataSplit Load(string dataset, Action<string> status)

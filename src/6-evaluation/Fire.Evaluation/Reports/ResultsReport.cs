@@ -51,8 +51,9 @@ public static class ResultsReport
         Line();
         Line("## Recipe");
         Line();
-        Line($"- Data sets: {string.Join(", ", matrix.Datasets)}; architectures: {string.Join(", ", matrix.Architectures)}; seeds: {string.Join(", ", matrix.Seeds)} (figures are means over seeds).");
-        Line($"- Attacks: {string.Join(", ", matrix.Attacks)}, with BackdoorBench's defaults (all-to-one, target class 0, poisoning rate 10% unless the attack's default differs).");
+        Line($"- Data sets: {string.Join(", ", matrix.Datasets)}; {(matrix.Recipe.Model is null ? "architectures" : "model")}: {string.Join(", ", matrix.Architectures)}; seeds: {string.Join(", ", matrix.Seeds)} (figures are means over seeds).");
+        if (matrix.Recipe.Model is null)
+            Line($"- Attacks: {string.Join(", ", matrix.Attacks)}, with BackdoorBench's defaults (all-to-one, target class 0, poisoning rate 10% unless the attack's default differs).");
         Line($"- Defenses: {string.Join(", ", matrix.Defenses.Select(d => BenchmarkDefense.Parse(d).Name))}, each with its documented defaults.");
         Line($"- {matrix.Recipe.Describe()}");
         Line("- FIRE: automatic choice of layer, mode and alpha from the clean reference and the observed samples only; " +

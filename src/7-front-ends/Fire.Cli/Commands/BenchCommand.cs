@@ -16,14 +16,28 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchSettings>
     public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        OutputPaths.CheckFile(settings.Out, "--out", [settings.Results], "markdown report", FileKinds.IsText, settings.Force);
-        var matrix = settings.Matrix();
+        OutputPaths.CheckFile(settings.Out, "--out", [settings.Results, .. settings.Model is null ? [] : new[] { settings.Model }], "markdown report", FileKinds.IsText, settings.Force);
+        using var given = settings.Model is null ? null : settings.OpenModel(settings.Model);
+        BenchmarkMatrix matrix;
+        IBenchmarkBackend backend;
+        if (given is null)
+        {
+            matrix = settings.Matrix();
+            backend = new TorchBenchmarkBackend(new ModelCache(settings.ModelCache), settings.Data);
+        }
+        else
+        {
+            var attack = AttackCommands.CommandLineAttacks.ForModel(given, settings.Attack, settings.Target, settings.AttackArguments);
+            var split = settings.LoadModelData(console, given, settings.Dataset);
+            matrix = settings.GivenMatrix(given, attack, settings.Dataset ?? given.Dataset!);
+            backend = new GivenModelBackend(given.Model, attack.Trigger, attack.Target, $"given-{matrix.Recipe.Model!.Sha256[..16]}", split);
+        }
         var cells = matrix.Cells();
         console.MarkupLineInterpolated($"Benchmark: {matrix.Datasets.Count} data set(s) x {matrix.Architectures.Count} model(s) x {matrix.Attacks.Count} attack(s) x {matrix.Defenses.Count} defense(s) x {matrix.Seeds.Count} seed(s) = [bold]{cells.Count}[/] cells.");
         console.MarkupLineInterpolated($"[grey]{matrix.Recipe.Describe()}[/]");
-        console.MarkupLineInterpolated($"[grey]Results: {Path.GetFullPath(settings.Results)}; models: {Path.GetFullPath(settings.ModelCache)}.[/]");
+        console.MarkupLineInterpolated($"[grey]Results: {Path.GetFullPath(settings.Results)}{(given is null ? $"; models: {Path.GetFullPath(settings.ModelCache)}" : "")}.[/]");
 
-        var runner = new BenchmarkRunner(new TorchBenchmarkBackend(new ModelCache(settings.ModelCache), settings.Data));
+        var runner = new BenchmarkRunner(backend);
         BenchmarkOutcome outcome;
         try
         {

@@ -9,20 +9,51 @@ using Spectre.Console.Cli;
 
 namespace Fire.Cli.Commands;
 
-/// <summary>Options of <c>fire bench</c>. Lists are comma separated; the defaults are the CPU matrix of docs/results.md.</summary>
-public sealed class BenchSettings : ComputeSettings
+/// <summary>
+/// Options of <c>fire bench</c>. Lists are comma separated; the defaults are the CPU matrix of docs/results.md. With
+/// --model, the benchmark runs on that one model (an .onnx file or a checkpoint) instead of training the matrix's.
+/// </summary>
+public sealed class BenchSettings : ModelInputSettings, IClaimsOptions
 {
     [CommandOption("--datasets <LIST>")]
     [Description("Data sets (default: cifar10,gtsrb).")]
-    public string Datasets { get; set; } = "cifar10,gtsrb";
+    public string? Datasets { get; set; }
 
     [CommandOption("--models <LIST>")]
     [Description("Architectures (default: small-cnn).")]
-    public string Models { get; set; } = ModelZoo.Default;
+    public string? Models { get; set; }
 
     [CommandOption("--attacks <LIST>")]
     [Description("Attacks, BackdoorBench defaults, target 0 (default: badnets,blended).")]
-    public string Attacks { get; set; } = "badnets,blended";
+    public string? Attacks { get; set; }
+
+    [CommandOption("--model <FILE>")]
+    [Description("Benchmark this backdoored model as it is, instead of training the matrix's: an .onnx file (with --dataset, --attack and its options, --target; --mean/--std as its graph needs) or a checkpoint (its sidecar gives data set and attack).")]
+    public string? Model { get; set; }
+
+    [CommandOption("--dataset <NAME>")]
+    [Description("With --model: the data set of the defenders' clean reference and of the figures, a name or a path (an image folder); required for an .onnx model.")]
+    public string? Dataset { get; set; }
+
+    [CommandOption("--attack <NAME>")]
+    [Description("With an .onnx --model: the attack whose trigger makes the flagged and the triggered test images, with its own options, each also written --trigger-<name> (e.g. --blend-image p.png --trigger-alpha 0.2).")]
+    public string? Attack { get; set; }
+
+    [CommandOption("--target <CLASS>")]
+    [Description("With an .onnx --model: the backdoor's target class (default: 0).")]
+    public int? Target { get; set; }
+
+    /// <summary>The attack's own options (with --model), in command-line order.</summary>
+    public IReadOnlyList<(string Option, string? Text)> AttackArguments { get; private set; } = [];
+
+    public IReadOnlyList<string> Claim(ILookup<string, string?> remaining)
+    {
+        AttackArguments = Commands.AttackCommands.CommandLineAttacks.Claim(remaining, out var unknown);
+        // Claimed after Validate ran: refuse here what only a given model takes, before a long run starts on defaults.
+        if (Model is null && AttackArguments.Count > 0)
+            throw new ArgumentException($"{AttackArguments[0].Option} describes the model given with --model; without --model, the matrix's attacks take their defaults.");
+        return unknown;
+    }
 
     [CommandOption("--defenses <LIST>")]
     [Description("Defenses: none, shrinkpad, jpeg, blur, strip, scale-up, ibd-psc, februus, clip, fire (= fire-unpaired), fire-paired, fire-paper, fire-paper-noaug, fire-aug; FIRE variants take @k (default: all).")]
@@ -34,11 +65,11 @@ public sealed class BenchSettings : ComputeSettings
 
     [CommandOption("--epochs <N>")]
     [Description("Training epochs of each backdoored model (default: 10; BackdoorBench trains 100 / 50).")]
-    public int Epochs { get; set; } = 10;
+    public int? Epochs { get; set; }
 
     [CommandOption("--lr <RATE>")]
     [Description("Initial SGD learning rate, cosine-annealed (default: 0.01, BackdoorBench's).")]
-    public double LearningRate { get; set; } = 0.01;
+    public double? LearningRate { get; set; }
 
     [CommandOption("--subset <N>")]
     [Description("Train on a seeded subset of N training images (default: all).")]
@@ -86,47 +117,82 @@ public sealed class BenchSettings : ComputeSettings
     [Description("Model cache, shared with `fire attack report` and `fire defend-report` (default: runs/models).")]
     public string ModelCache { get; set; } = Fire.Evaluation.Benchmark.ModelCache.DefaultFolder;
 
-    public override ValidationResult Validate() =>
-        Epochs < 1 ? ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.")
-        : LatencyRuns < 1 ? ValidationResult.Error($"--latency-runs must be at least 1, got {LatencyRuns}.")
-        : !(LatencySeconds >= 0) || double.IsInfinity(LatencySeconds) ? ValidationResult.Error($"--latency-seconds must be 0 or more, got {LatencySeconds}.")
-        : base.Validate();
+    public override ValidationResult Validate()
+    {
+        if (Model is null)
+        {
+            string? given = Dataset is not null ? "--dataset" : Attack is not null ? "--attack" : Target is not null ? "--target" : Mean is not null ? "--mean" : Std is not null ? "--std" : Classes is not null ? "--classes" : null;
+            if (given is not null) return ValidationResult.Error($"{given} describes the model given with --model; without --model, use --datasets, --models and --attacks.");
+        }
+        else
+        {
+            string? trained = Datasets is not null ? "--datasets" : Models is not null ? "--models" : Attacks is not null ? "--attacks" : Epochs is not null ? "--epochs"
+                : LearningRate is not null ? "--lr" : Subset is not null ? "--subset" : null;
+            if (trained is not null) return ValidationResult.Error($"{trained} describes the models the benchmark trains; with --model it runs on that model as it is: leave {trained} out.");
+        }
+        return Epochs < 1 ? ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.")
+            : LatencyRuns < 1 ? ValidationResult.Error($"--latency-runs must be at least 1, got {LatencyRuns}.")
+            : !(LatencySeconds >= 0) || double.IsInfinity(LatencySeconds) ? ValidationResult.Error($"--latency-seconds must be 0 or more, got {LatencySeconds}.")
+            : base.Validate();
+    }
 
     /// <summary>The matrix these options describe, every name canonical so that cells keep their identity between runs.</summary>
     public BenchmarkMatrix Matrix()
     {
         var matrix = new BenchmarkMatrix(
-            List(Datasets, "--datasets").Select(d => Fire.Data.Datasets.Reference(d, Data)).ToList(),
-            List(Models, "--models").Select(CanonicalArchitecture).ToList(),
-            List(Attacks, "--attacks").Select(AttackCatalog.Canonical).ToList(),
+            List(Datasets ?? "cifar10,gtsrb", "--datasets").Select(d => Fire.Data.Datasets.Reference(d, Data)).ToList(),
+            List(Models ?? ModelZoo.Default, "--models").Select(CanonicalArchitecture).ToList(),
+            List(Attacks ?? "badnets,blended", "--attacks").Select(AttackCatalog.Canonical).ToList(),
             List(Defenses, "--defenses").Select(d => BenchmarkDefense.Parse(d).Name).ToList(),
             Numbers(Seeds, "--seeds"),
-            new BenchmarkRecipe
-            {
-                Epochs = Epochs,
-                LearningRate = LearningRate,
-                TrainSubset = Subset,
-                TestSubset = TestSubset,
-                CleanReference = Clean,
-                Observed = Observed,
-                StreamingPoints = Streaming.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : Numbers(Streaming, "--streaming").Order().ToList(),
-                LatencyTimedRuns = LatencyRuns,
-                LatencyMinSeconds = LatencySeconds,
-            });
+            Recipe() with { Epochs = Epochs ?? 10, LearningRate = LearningRate ?? 0.01, TrainSubset = Subset });
         matrix.Validate();
         return matrix;
     }
+
+    /// <summary>
+    /// The one-model matrix of --model: its data set, the model named by its file, its attack. The model is part of the
+    /// recipe (<see cref="GivenModel"/>), so its cells are measured again when the file, trigger or preprocessing change.
+    /// </summary>
+    public BenchmarkMatrix GivenMatrix(Fire.Evaluation.Models.OpenedModel model, BackdoorAttack attack, string dataset)
+    {
+        string file = Path.GetFullPath(model.Path);
+        string label = $"{Path.GetFileName(Path.GetDirectoryName(file))}/{Path.GetFileName(file)}";
+        var input = model.GuardInput?.Normalization is { } n ? $"mean {string.Join(',', n.Mean)}, std {string.Join(',', n.Std)}" : null;
+        var given = new GivenModel(model.Path, ContentHash.OfFile(file), attack.Name, attack.Spec.ParameterSummary(), attack.Target, input);
+        var matrix = new BenchmarkMatrix([Fire.Data.Datasets.Reference(dataset, Data)], [label], [attack.Name],
+            List(Defenses, "--defenses").Select(d => BenchmarkDefense.Parse(d).Name).ToList(), Numbers(Seeds, "--seeds"), Recipe() with { Model = given });
+        matrix.Validate();
+        return matrix;
+    }
+
+    private BenchmarkRecipe Recipe() => new()
+    {
+        TestSubset = TestSubset,
+        CleanReference = Clean,
+        Observed = Observed,
+        StreamingPoints = Streaming.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : Numbers(Streaming, "--streaming").Order().ToList(),
+        LatencyTimedRuns = LatencyRuns,
+        LatencyMinSeconds = LatencySeconds,
+    };
 
     /// <summary>The command line that reproduces <paramref name="matrix"/> into the same files (what the report prints).</summary>
     public string CommandLine(BenchmarkMatrix matrix)
     {
         var r = matrix.Recipe;
-        var parts = new List<string>
+        var parts = new List<string> { "fire bench" };
+        if (r.Model is { } given)
         {
-            "fire bench", $"--datasets {string.Join(',', matrix.Datasets)}", $"--models {string.Join(',', matrix.Architectures)}",
-            $"--attacks {string.Join(',', matrix.Attacks)}", $"--defenses {string.Join(',', matrix.Defenses)}",
-            $"--seeds {string.Join(',', matrix.Seeds)}", $"--epochs {r.Epochs}", $"--lr {r.LearningRate.ToString(CultureInfo.InvariantCulture)}",
-        };
+            parts.Add($"--model {given.File} --dataset {matrix.Datasets[0]}");
+            if (Mean is not null) parts.Add($"--mean {Mean} --std {Std}");
+            if (Classes is not null) parts.Add($"--classes {Classes}");
+            if (Attack is not null) parts.AddRange([$"--attack {Attack}", .. Commands.AttackCommands.CommandLineAttacks.Format(AttackArguments), $"--target {given.Target}"]);
+            parts.AddRange([$"--defenses {string.Join(',', matrix.Defenses)}", $"--seeds {string.Join(',', matrix.Seeds)}"]);
+        }
+        else
+            parts.AddRange([$"--datasets {string.Join(',', matrix.Datasets)}", $"--models {string.Join(',', matrix.Architectures)}",
+                $"--attacks {string.Join(',', matrix.Attacks)}", $"--defenses {string.Join(',', matrix.Defenses)}",
+                $"--seeds {string.Join(',', matrix.Seeds)}", $"--epochs {r.Epochs}", $"--lr {r.LearningRate.ToString(CultureInfo.InvariantCulture)}"]);
         if (r.TrainSubset is int subset) parts.Add($"--subset {subset}");
         if (r.TestSubset is int testSubset) parts.Add($"--test-subset {testSubset}");
         parts.Add($"--clean {r.CleanReference}");

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Fire.Attacks.Specs;
 using Fire.Data;
 using Fire.Engines.Torch;
@@ -57,7 +56,7 @@ public sealed class IadAttack : BackdoorAttack
             throw new InvalidDataException("The IAD specification names no weights file for its generator and mask network.");
         string path = Path.Combine(directory, file.Path);
         if (!File.Exists(path)) throw new FileNotFoundException($"The IAD generator weights '{path}' named by the specification are missing.", path);
-        string sha = Sha256(path);
+        string sha = ContentHash.OfFile(path);
         if (!sha.Equals(file.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"The IAD generator weights '{path}' have SHA-256 {sha}, not {file.Sha256} as the specification records: the file was changed.");
         var networks = new IadNetworks(spec.Shape, p.GeneratorChannels, p.GeneratorSteps);
@@ -91,7 +90,7 @@ public sealed class IadAttack : BackdoorAttack
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             Networks.save(writer);
         });
-        Spec = Spec with { Weights = new AttachedFile(Path.GetFileName(path), Sha256(path)) };
+        Spec = Spec with { Weights = new AttachedFile(Path.GetFileName(path), ContentHash.OfFile(path)) };
     }
 
     private static void Check(Parameters p)
@@ -101,11 +100,5 @@ public sealed class IadAttack : BackdoorAttack
         if (p.MaskEpochs < 0) throw new ArgumentException($"--mask-epochs must be 0 or more, got {p.MaskEpochs}.");
         if (!(p.CrossRatio >= 0) || double.IsInfinity(p.CrossRatio)) throw new ArgumentException($"--cross-ratio must be 0 or more, got {p.CrossRatio}.");
         if (!(p.GeneratorLearningRate > 0)) throw new ArgumentException($"--generator-lr must be positive, got {p.GeneratorLearningRate}.");
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -1,5 +1,7 @@
 using Fire.Attacks;
 using Fire.Attacks.Specs;
+using Fire.Data;
+using Fire.Evaluation.Models;
 
 namespace Fire.Cli.Commands.AttackCommands;
 
@@ -37,6 +39,33 @@ public static class CommandLineAttacks
             throw new ArgumentException($"{option} iad: IAD's trigger is a network trained with the backdoor; it cannot be made from options. Use its checkpoint (--from) or flagged images.");
         return AttackCatalog.Create(name, options);
     }
+
+    /// <summary>
+    /// The backdoor of <paramref name="model"/>: the attack its checkpoint records, or for a model that records none (an
+    /// ONNX file) the one <paramref name="attack"/> (--attack), its <paramref name="arguments"/> and <paramref name="target"/> (--target) describe.
+    /// </summary>
+    public static BackdoorAttack ForModel(OpenedModel model, string? attack, int? target, IReadOnlyList<(string Option, string? Text)> arguments)
+    {
+        if (model.Attack is { } recorded)
+        {
+            if (attack is not null || target is not null || arguments.Count > 0)
+                throw new ArgumentException($"'{model.Path}' records its attack ({recorded.Name}, target {recorded.Target}): leave out --attack, --target and the attack's options (they are for .onnx models).");
+            return recorded;
+        }
+        if (attack is null)
+            throw new ArgumentException(model.IsOnnx
+                ? $"'{model.Path}' is an ONNX model and records no attack: give --attack (its trigger makes the flagged and the triggered test images), its options and --target."
+                : $"'{model.Path}' is a clean checkpoint (no attack recorded): give a backdoored one from `fire attack`, or --attack and --target to test a trigger on it.");
+        int chosen = target ?? 0;
+        if (chosen < 0 || chosen >= model.ClassCount) throw new ArgumentException($"--target {chosen} is not a class of '{model.Path}' ({model.ClassCount} classes).");
+        return Create(attack, new AttackOptions { Shape = ImageShape.FromArray(model.InputShape), Target = chosen, Arguments = arguments });
+    }
+
+    /// <summary>The options as a command line writes them back (every one with <see cref="Prefix"/>, so it reaches the attack in any command).</summary>
+    public static IEnumerable<string> Format(IReadOnlyList<(string Option, string? Text)> arguments) =>
+        arguments.Select(a => Prefix + a.Option[2..] + (a.Text is null ? "" : " " + Quote(a.Text)));
+
+    private static string Quote(string text) => text.Any(char.IsWhiteSpace) ? $"\"{text}\"" : text;
 
     private static AttackFlag? Find(string key)
     {

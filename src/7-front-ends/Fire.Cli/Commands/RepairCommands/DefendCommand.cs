@@ -52,24 +52,7 @@ public sealed class DefendSettings : FireSettings, IClaimsOptions
     }
 
     /// <summary>The model's attack: the one its checkpoint records, or for an ONNX model the one --attack and its options describe.</summary>
-    public BackdoorAttack AttackFor(OpenedModel model)
-    {
-        if (model.Attack is { } recorded)
-        {
-            if (Attack is not null || Target is not null || AttackArguments.Count > 0)
-                throw new ArgumentException($"'{model.Path}' records its attack ({recorded.Name}, target {recorded.Target}): leave out --attack, --target and the attack's options (they are for .onnx models).");
-            return recorded;
-        }
-        if (Attack is null)
-            throw new ArgumentException(model.IsOnnx
-                ? $"'{model.Path}' is an ONNX model and records no attack: give --attack (its trigger makes the flagged and the triggered test images), its options and --target."
-                : $"'{model.Path}' is a clean checkpoint (no attack recorded): FIRE needs a backdoored model; give one from `fire attack`.");
-        int target = Target ?? 0;
-        if (target >= model.ClassCount) throw new ArgumentException($"--target {target} is not a class of '{model.Path}' ({model.ClassCount} classes).");
-        string name = AttackCatalog.Canonical(Attack);
-        var options = new AttackOptions { Shape = ImageShape.FromArray(model.InputShape), Target = target, Arguments = AttackArguments };
-        return CommandLineAttacks.Create(name, options);
-    }
+    public BackdoorAttack AttackFor(OpenedModel model) => CommandLineAttacks.ForModel(model, Attack, Target, AttackArguments);
 }
 
 /// <summary>

@@ -11,34 +11,43 @@ using Fire.Engines.Torch;
 namespace Fire.Evaluation.Benchmark;
 
 /// <summary>
-/// A backdoored TorchSharp model with the data its cells share: the evaluation sets (test split only,
+/// A backdoored model (any engine) with its trigger and the data its cells share: the evaluation sets (test split only,
 /// <see cref="BackdoorTestSet"/>) and the defender's data (training split only, <see cref="DefenderSamples"/>), both
 /// seeded with the group's seed. Baselines are fitted on a <see cref="DefenseContext"/> and measured here; FIRE cells
 /// run <see cref="FireExperiment"/>, which draws the same samples and test sets and measures the streaming curve.
 /// </summary>
-internal sealed class PreparedTorchModel : IPreparedModel
+internal sealed class PreparedModel : IPreparedModel
 {
     private const string Undefended = "undefended";
 
-    private readonly BackdoorCheckpoint _checkpoint;
-    private readonly TorchLayeredModel _model;
+    private readonly ILayeredModel _model;
+    private readonly ITrigger _trigger;
+    private readonly int _target;
+    private readonly IDisposable? _owned;
     private readonly DataSplit _split;
     private readonly BenchmarkRecipe _recipe;
     private readonly int _seed;
     private readonly Lazy<BackdoorTestSet> _testSet;
     private readonly Lazy<DefenderSamples> _samples;
 
-    public PreparedTorchModel(BackdoorCheckpoint checkpoint, string modelKey, DataSplit split, BenchmarkRecipe recipe, int seed)
+    /// <param name="owned">Disposed with this (the model's checkpoint); null when the caller keeps the model.</param>
+    public PreparedModel(ILayeredModel model, ITrigger trigger, int target, string? modelKey, DataSplit split, BenchmarkRecipe recipe, int seed, IDisposable? owned)
     {
-        _checkpoint = checkpoint;
-        _model = new TorchLayeredModel(checkpoint.Net);
+        _model = model;
+        _trigger = trigger;
+        _target = target;
+        _owned = owned;
         _split = split;
         _recipe = recipe;
         _seed = seed;
         ModelKey = modelKey;
-        _testSet = new(() => new BackdoorTestSet(split.Test, checkpoint.Trigger, checkpoint.Target, recipe.TestSubset, seed));
-        _samples = new(() => DefenderSamples.Draw(split.Train, checkpoint.Trigger, checkpoint.Target, recipe.CleanReference, recipe.Observed, seed));
+        _testSet = new(() => new BackdoorTestSet(split.Test, trigger, target, recipe.TestSubset, seed));
+        _samples = new(() => DefenderSamples.Draw(split.Train, trigger, target, recipe.CleanReference, recipe.Observed, seed));
     }
+
+    /// <summary>A model trained (or reused) by the benchmark: the checkpoint's net, trigger and target; the checkpoint is disposed with it.</summary>
+    public static PreparedModel Of(BackdoorCheckpoint checkpoint, string modelKey, DataSplit split, BenchmarkRecipe recipe, int seed) =>
+        new(new TorchLayeredModel(checkpoint.Net), checkpoint.Trigger, checkpoint.Target, modelKey, split, recipe, seed, checkpoint);
 
     public string? ModelKey { get; }
 
@@ -82,7 +91,7 @@ internal sealed class PreparedTorchModel : IPreparedModel
             MeasureLatency = true,
             Latency = _recipe.Latency,
         };
-        var result = FireExperiment.Run(_model, _split.Train, _split.Test, _checkpoint.Trigger, _checkpoint.Target, settings,
+        var result = FireExperiment.Run(_model, _split.Train, _split.Test, _trigger, _target, settings,
             new StatusProgress(status));
         return new CellMeasurement(result.Defended, result.Observed, FitSeconds: null,
             CellLatency.From(result.Latency!, FireExperiment.FireName), Streaming: setting.HasStreamingCurve ? result.Streaming : null, Plan: result.Plan);
@@ -90,7 +99,8 @@ internal sealed class PreparedTorchModel : IPreparedModel
 
     public void Dispose()
     {
+        if (_owned is null) return; // the caller's model, used by every group
         _model.Dispose();
-        _checkpoint.Dispose();
+        _owned.Dispose();
     }
 }
