@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Fire.Evaluation.Reports;
 
 /// <summary>
@@ -62,7 +64,8 @@ public static class Findings
     }
 
     /// <summary>
-    /// The detectors of a setting: the share of poisoned and of clean inputs each abstains on and the ASR it leaves, beside
+    /// The detectors of a setting: the share of poisoned and of clean inputs each abstains on, its AUROC (how well its
+    /// scores separate the two, whatever its threshold flags) and the ASR it leaves, beside
     /// the lowest ASR of a FIRE variant (which answers every input); null when no detector was measured.
     /// </summary>
     private static string? DetectorFinding(SettingSummary setting)
@@ -70,7 +73,8 @@ public static class Findings
         var detectors = setting.Mitigations.Where(d => d.IsDetector).ToList();
         if (detectors.Count == 0) return null;
         string each = string.Join("; ", detectors.Select(d =>
-            $"{d.Defense} abstains on {Percent(d.Metrics!.PoisonedAbstentionRate)} of poisoned and {Percent(d.Metrics.CleanAbstentionRate)} of clean inputs, ASR {Percent(d.Metrics.AttackSuccessRate)}"));
+            $"{d.Defense} abstains on {Percent(d.Metrics!.PoisonedAbstentionRate)} of poisoned and {Percent(d.Metrics.CleanAbstentionRate)} of clean inputs" +
+            (d.Auroc is double auroc ? $" (AUROC {auroc.ToString("F3", CultureInfo.InvariantCulture)})" : "") + $", ASR {Percent(d.Metrics.AttackSuccessRate)}"));
         var fire = setting.Mitigations.Where(d => d.IsFire).MinBy(d => d.Metrics!.AttackSuccessRate);
         string reference = fire is null ? "" : $"; FIRE ({fire.Defense}) answers every input with ASR {Percent(fire.Metrics!.AttackSuccessRate)}";
         return $"- **{setting.Title}, detectors** (they abstain on the inputs they flag, so their PA is not compared): {each}{reference}.";
