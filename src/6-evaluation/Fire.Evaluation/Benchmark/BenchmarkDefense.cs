@@ -34,6 +34,12 @@ public sealed record BenchmarkDefense(string Name, bool IsFire, bool Paired = fa
     /// <summary>Whether this is the undefended model.</summary>
     public bool IsNone => Name == NoDefense.DefenseName;
 
+    /// <summary>
+    /// Whether this baseline is a detector (<see cref="InputDetectors"/>: STRIP, SCALE-UP, IBD-PSC) that abstains on the
+    /// inputs it flags instead of answering them: its PA is not comparable with a mitigation that answers every input.
+    /// </summary>
+    public bool IsDetector => !IsFire && InputDetectors.Names.Contains(Name, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Whether this FIRE variant is measured along the streaming curve (the variants without <c>@k</c>).</summary>
     public bool HasStreamingCurve => IsFire && Observed is null;
 

@@ -17,6 +17,7 @@ public sealed record DefenseSummary(string Defense, int Seeds, BackdoorMetrics? 
 {
     public bool IsFire => BenchmarkDefense.Parse(Defense).IsFire;
     public bool IsNone => BenchmarkDefense.Parse(Defense).IsNone;
+    public bool IsDetector => BenchmarkDefense.Parse(Defense).IsDetector;
 
     /// <summary>The summary of <paramref name="defense"/> from its cells' results (one per seed; missing ones skipped).</summary>
     public static DefenseSummary From(string defense, IReadOnlyList<CellResult> results)

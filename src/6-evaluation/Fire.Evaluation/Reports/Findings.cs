@@ -1,10 +1,15 @@
+using System.Globalization;
+
 namespace Fire.Evaluation.Reports;
 
 /// <summary>
 /// The "Findings" of a benchmark report, computed from the numbers: per setting, which mitigation has the best PA and
 /// where FIRE stands (when it is behind, by how much, and what the better ones cost in clean accuracy or abstain on);
-/// per (data set, architecture), FIRE's latency ratio against the other mitigations'; and a tally of the claim
-/// "FIRE has the best PA among runtime mitigations at a fraction of their cost".
+/// per setting with detectors, what they flag and the ASR they leave beside FIRE's; per (data set, architecture),
+/// FIRE's latency ratio against the other mitigations'; and a tally of the claim "FIRE has the best PA among runtime
+/// mitigations at a fraction of their cost". PA is compared only among defenses that answer every input: a detector
+/// (<see cref="DefenseSummary.IsDetector"/>) abstains on what it flags, so its PA stays near the undefended model's even
+/// when it stops the attack, and it is judged by its ASR and its abstentions instead.
 /// </summary>
 public static class Findings
 {
@@ -14,20 +19,22 @@ public static class Findings
         int compared = 0, fireBest = 0;
         foreach (var setting in settings)
         {
-            var mitigations = setting.Mitigations.ToList();
-            if (mitigations.Count == 0) continue;
-            var line = PaFinding(setting, mitigations, out bool? isBest);
-            if (isBest is bool best)
+            var mitigations = setting.Mitigations.Where(d => !d.IsDetector).ToList();
+            if (mitigations.Count > 0)
             {
-                compared++;
-                if (best) fireBest++;
+                lines.Add(PaFinding(setting, mitigations, out bool? isBest));
+                if (isBest is bool best)
+                {
+                    compared++;
+                    if (best) fireBest++;
+                }
             }
-            lines.Add(line);
+            if (DetectorFinding(setting) is { } detectors) lines.Add(detectors);
         }
         var costs = settings.GroupBy(s => (s.Dataset, s.Architecture)).Select(CostFinding).OfType<(string Line, bool Cheapest)>().ToList();
         lines.AddRange(costs.Select(c => c.Line));
         if (compared > 0)
-            lines.Insert(0, $"- **Claim check**: FIRE has the best PA among the runtime mitigations in {fireBest} of {compared} setting(s)" +
+            lines.Insert(0, $"- **Claim check**: FIRE has the best PA among the runtime mitigations that answer every input in {fireBest} of {compared} setting(s)" +
                             (costs.Count > 0 ? $"; its batch-1 latency ratio is the lowest of all mitigations in {costs.Count(c => c.Cheapest)} of {costs.Count} (data set, model) pair(s)." : "."));
         return lines;
     }
@@ -54,6 +61,23 @@ public static class Findings
                                                            (d.Metrics.PoisonedAbstentionRate > 0 ? $", abstains on {Percent(d.Metrics.PoisonedAbstentionRate)} of poisoned inputs" : "") + ")"));
         return $"- **{setting.Title}**: FIRE is **not** best: its best variant {fire.Defense} reaches PA {Percent(firePa)} (CA {Percent(fire.Metrics.CleanAccuracy)}), " +
                $"behind {behind}{reference}.";
+    }
+
+    /// <summary>
+    /// The detectors of a setting: the share of poisoned and of clean inputs each abstains on, its AUROC (how well its
+    /// scores separate the two, whatever its threshold flags) and the ASR it leaves, beside
+    /// the lowest ASR of a FIRE variant (which answers every input); null when no detector was measured.
+    /// </summary>
+    private static string? DetectorFinding(SettingSummary setting)
+    {
+        var detectors = setting.Mitigations.Where(d => d.IsDetector).ToList();
+        if (detectors.Count == 0) return null;
+        string each = string.Join("; ", detectors.Select(d =>
+            $"{d.Defense} abstains on {Percent(d.Metrics!.PoisonedAbstentionRate)} of poisoned and {Percent(d.Metrics.CleanAbstentionRate)} of clean inputs" +
+            (d.Auroc is double auroc ? $" (AUROC {auroc.ToString("F3", CultureInfo.InvariantCulture)})" : "") + $", ASR {Percent(d.Metrics.AttackSuccessRate)}"));
+        var fire = setting.Mitigations.Where(d => d.IsFire).MinBy(d => d.Metrics!.AttackSuccessRate);
+        string reference = fire is null ? "" : $"; FIRE ({fire.Defense}) answers every input with ASR {Percent(fire.Metrics!.AttackSuccessRate)}";
+        return $"- **{setting.Title}, detectors** (they abstain on the inputs they flag, so their PA is not compared): {each}{reference}.";
     }
 
     /// <summary>FIRE's batch-1 and batch-128 ratios (median over its variants and the attacks) against each other mitigation's.</summary>

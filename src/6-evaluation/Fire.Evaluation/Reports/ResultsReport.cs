@@ -60,7 +60,7 @@ public static class ResultsReport
              (matrix.Recipe.StreamingPoints.Count == 0 ? "no streaming curve." : $"streaming curve at k = {string.Join(", ", matrix.Recipe.StreamingPoints)}."));
         Line($"- Machine: {context.Machine}.");
         Line("- CA: accuracy on the clean test images; ASR: share of the poisoned test set (non-target test images with the trigger) predicted as the target; " +
-             "PA: share of it predicted as its true class. Abstentions (STRIP's flagged inputs) count as neither. AUROC: detection score, clean vs poisoned test images. " +
+             "PA: share of it predicted as its true class. " + AbstentionNote(matrix) + " AUROC: detection score, clean vs poisoned test images. " +
              "Ratios: the defense's median call time over the undefended model's, measured interleaved in the same run.");
         Line();
         Line("## Findings");
@@ -114,6 +114,15 @@ public static class ResultsReport
             }
         }
         return md.ToString();
+    }
+
+    /// <summary>How abstentions count, naming the matrix's detectors (the defenses that abstain on the inputs they flag).</summary>
+    public static string AbstentionNote(BenchmarkMatrix matrix)
+    {
+        var detectors = matrix.Defenses.Select(BenchmarkDefense.Parse).Where(d => d.IsDetector).Select(d => d.Name).ToList();
+        return detectors.Count == 0
+            ? "Abstentions count as neither."
+            : $"Abstentions (the inputs a detector flags: {string.Join(", ", detectors)}) count as neither, so the findings compare PA only among the defenses that answer every input.";
     }
 
     /// <summary>The table of one setting: the header and a row per defense.</summary>

@@ -37,6 +37,15 @@ public class BenchmarkDefenseTests
     }
 
     [Fact]
+    public void Only_the_detectors_that_abstain_on_flagged_inputs_are_detectors()
+    {
+        var detectors = BenchmarkDefense.Known.Where(name => BenchmarkDefense.Parse(name).IsDetector).Order().ToList();
+        Assert.Equal(["ibd-psc", "scale-up", "strip"], detectors);
+        Assert.True(BenchmarkDefense.Parse("STRIP").IsDetector);
+        Assert.False(BenchmarkDefense.Parse("fire-paper@10").IsDetector);
+    }
+
+    [Fact]
     public void Fire_variants_carry_their_options()
     {
         var paper = BenchmarkDefense.Parse("fire-paper@10").FireOptions(3);

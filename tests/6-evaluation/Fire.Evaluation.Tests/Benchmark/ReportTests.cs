@@ -91,14 +91,39 @@ public sealed class ReportTests : IDisposable
         var findings = Findings.Compute([Setting("badnets")]);
         Assert.Equal(
         [
-            "- **Claim check**: FIRE has the best PA among the runtime mitigations in 0 of 1 setting(s); its batch-1 latency ratio is the lowest of all mitigations in 1 of 1 (data set, model) pair(s).",
+            "- **Claim check**: FIRE has the best PA among the runtime mitigations that answer every input in 0 of 1 setting(s); its batch-1 latency ratio is the lowest of all mitigations in 1 of 1 (data set, model) pair(s).",
             "- **mnist / small-cnn / badnets**: FIRE is **not** best: its best variant fire-unpaired reaches PA 90.0% (CA 98.5%), behind jpeg 93.0% (CA 95.0%) (undefended: PA 0.0%, CA 99.0%).",
+            "- **mnist / small-cnn / badnets, detectors** (they abstain on the inputs they flag, so their PA is not compared): strip abstains on 90.0% of poisoned and 1.0% of clean inputs (AUROC 0.970), ASR 10.0%; FIRE (fire-unpaired) answers every input with ASR 5.0%.",
             "- **Cost, mnist / small-cnn** (latency ratio to the undefended model, batch 1 / batch 128): FIRE 1.02× / 1.02×; jpeg 1.60× / 1.60×, strip 60.0× / 60.0×. FIRE is the cheapest mitigation at batch 1.",
         ], findings);
+    }
 
-        var fireAhead = Setting("blended") with { Defenses = Setting("blended").Defenses.Where(d => d.Defense != "jpeg").ToList() };
-        Assert.Equal("- **mnist / small-cnn / blended**: FIRE (fire-unpaired) has the best PA, 90.0%, CA 98.5%; best baseline strip 0.0% (undefended: PA 0.0%, CA 99.0%).",
-            Findings.Compute([fireAhead])[1]);
+    [Fact]
+    public void A_detector_is_not_the_best_baseline_by_pa_and_no_pa_claim_rests_on_detectors_alone()
+    {
+        // Beside FIRE only STRIP, which abstains on 90% of poisoned inputs: its PA of 0% must not read as "best baseline".
+        var fireAndDetector = Setting("blended") with { Defenses = Setting("blended").Defenses.Where(d => d.Defense != "jpeg").ToList() };
+        Assert.Equal(
+        [
+            "- **mnist / small-cnn / blended**: FIRE (fire-unpaired) has the best PA, 90.0%, CA 98.5% (undefended: PA 0.0%, CA 99.0%).",
+            "- **mnist / small-cnn / blended, detectors** (they abstain on the inputs they flag, so their PA is not compared): strip abstains on 90.0% of poisoned and 1.0% of clean inputs (AUROC 0.970), ASR 10.0%; FIRE (fire-unpaired) answers every input with ASR 5.0%.",
+            "- **Cost, mnist / small-cnn** (latency ratio to the undefended model, batch 1 / batch 128): FIRE 1.02× / 1.02×; strip 60.0× / 60.0×. FIRE is the cheapest mitigation at batch 1.",
+        ], Findings.Compute([fireAndDetector]));
+
+        var detectorAlone = Setting("blended") with { Defenses = Setting("blended").Defenses.Where(d => d.Defense is "none" or "strip").ToList() };
+        Assert.Equal(["- **mnist / small-cnn / blended, detectors** (they abstain on the inputs they flag, so their PA is not compared): strip abstains on 90.0% of poisoned and 1.0% of clean inputs (AUROC 0.970), ASR 10.0%."],
+            Findings.Compute([detectorAlone]));
+        var unscored = detectorAlone with { Defenses = detectorAlone.Defenses.Select(d => d with { Auroc = null }).ToList() };
+        Assert.Equal(["- **mnist / small-cnn / blended, detectors** (they abstain on the inputs they flag, so their PA is not compared): strip abstains on 90.0% of poisoned and 1.0% of clean inputs, ASR 10.0%."],
+            Findings.Compute([unscored]));
+    }
+
+    [Fact]
+    public void The_recipe_names_the_detectors_whose_abstentions_count_as_neither()
+    {
+        Assert.Equal("Abstentions (the inputs a detector flags: strip) count as neither, so the findings compare PA only among the defenses that answer every input.",
+            ResultsReport.AbstentionNote(Matrix));
+        Assert.Equal("Abstentions count as neither.", ResultsReport.AbstentionNote(Matrix with { Defenses = ["none", "fire", "jpeg"] }));
     }
 
     [Fact]
