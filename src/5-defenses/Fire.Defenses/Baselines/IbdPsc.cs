@@ -103,29 +103,10 @@ public sealed class IbdPsc : IInputDetector
             {
                 var logits = model.Forward(chunk);
                 for (int i = 0; i < chunk.Count; i++)
-                    doubts[start + i] += group.Count() * Doubt(logits.Sample(i), original[start + i]);
+                    doubts[start + i] += group.Count() * LabelDoubt.Of(logits.Sample(i), original[start + i]);
             }
         }
-        return doubts.Select(d => (float)FromDoubt(d / fitted.Depths.Length)).ToArray();
-    }
-
-    /// <summary>The score of a mean doubt 1 - PSC: -ln(1 - PSC), at most -ln(double.Epsilon) (about 744) where every copy is certain.</summary>
-    public static double FromDoubt(double meanDoubt) => -Math.Log(Math.Max(meanDoubt, double.Epsilon));
-
-    /// <summary>1 - softmax(<paramref name="logits"/>)[<paramref name="label"/>], summed over the other classes so that it
-    /// keeps its precision where the label's probability is close to 1.</summary>
-    public static double Doubt(ReadOnlySpan<float> logits, int label)
-    {
-        double max = double.NegativeInfinity;
-        foreach (float z in logits) max = Math.Max(max, z);
-        double partition = 0, others = 0;
-        for (int k = 0; k < logits.Length; k++)
-        {
-            double e = Math.Exp(logits[k] - max);
-            partition += e;
-            if (k != label) others += e;
-        }
-        return others / partition;
+        return doubts.Select(d => (float)LabelDoubt.Certainty(d / fitted.Depths.Length)).ToArray();
     }
 
     /// <summary>The model with its last <paramref name="depth"/> batch-norm layers amplified.</summary>

@@ -92,17 +92,6 @@ public class IbdPscTests
         for (int n = 0; n < 3; n++) Assert.Equal(-Math.Log(expected[n]), scores[n], 1e-4 * Math.Max(1, Math.Abs(scores[n])));
     }
 
-    [Fact]
-    public void TheScoreKeepsItsOrderWhereTheConfidenceSaturates()
-    {
-        // p(label 0) = 1 - 2e-12 and 1 - 2e-10: both 1 in float, distinct as -ln(1 - PSC).
-        float[] sure = [0f, -27.631021f, -27.631021f], lessSure = [0f, -23.02585f, -23.02585f];
-        Assert.Equal(2e-12, IbdPsc.Doubt(sure, 0), 1e-15);
-        Assert.True(IbdPsc.FromDoubt(IbdPsc.Doubt(sure, 0)) > IbdPsc.FromDoubt(IbdPsc.Doubt(lessSure, 0)) + 4);
-        Assert.Equal(2.0 / 3, IbdPsc.Doubt([1f, 1f, 1f], 2), 1e-12);
-        Assert.True(double.IsFinite(IbdPsc.FromDoubt(0)));
-    }
-
     private static double[] Softmax(float[] logits)
     {
         double max = logits.Max();
