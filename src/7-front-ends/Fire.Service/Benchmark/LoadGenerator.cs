@@ -42,7 +42,7 @@ public static class LoadGenerator
         var flagTimes = new List<double>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var clock = Stopwatch.StartNew();
-        var loops = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        var predictions = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
             var mine = latencies[c] = new List<double>();
             int next = c;
@@ -55,8 +55,9 @@ public static class LoadGenerator
                 else Interlocked.Increment(ref errors);
             }
         })).ToList();
+        Task flagging = Task.CompletedTask;
         if (flags is { Count: > 0 })
-            loops.Add(Task.Run(async () =>
+            flagging = Task.Run(async () =>
             {
                 // A flag still unanswered 5 s after the run's end (an update waiting for a core, or a re-selection) is
                 // counted as sent, not accepted, and not waited for: the server still applies it (it is journaled).
@@ -64,7 +65,10 @@ public static class LoadGenerator
                 flagStop.CancelAfter(duration + TimeSpan.FromSeconds(5));
                 for (int f = 0; clock.Elapsed < duration && !stop.IsCancellationRequested; f++)
                 {
+                    // Never sleep past the run's end: a flag due after it is not sent (waiting for it stretched
+                    // every run to the next whole second, and its req/s were divided by that longer time).
                     var due = TimeSpan.FromSeconds(f);
+                    if (due >= duration) break;
                     if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, stop.Token).ContinueWith(_ => { });
                     if (clock.Elapsed >= duration) break;
                     var started = Stopwatch.GetTimestamp();
@@ -78,9 +82,11 @@ public static class LoadGenerator
                         flagsAccepted += JsonDocument.Parse(answer.Value.Body).RootElement.GetProperty("accepted").GetInt32();
                     }
                 }
-            }));
-        await Task.WhenAll(loops);
+            });
+        // The run lasts until the last client's last answer; a flag still being answered then is waited for, not timed.
+        await Task.WhenAll(predictions);
         double seconds = clock.Elapsed.TotalSeconds;
+        await flagging;
         var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
         var flagSorted = flagTimes.Order().ToArray();
         return new LoadResult(mode, clients, seconds, all.Length, errors, all.Length / seconds, Quantile(all, 0.5), Quantile(all, 0.99),

@@ -1,0 +1,36 @@
+using Fire.Service.Benchmark;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace Fire.Service.Tests;
+
+/// <summary>The serving benchmark's load generator against a stub server on a loopback port.</summary>
+public class LoadGeneratorTests
+{
+    private static async Task<WebApplication> StubAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/v1/predict", () => Results.Json(new { predictions = Array.Empty<int>() }));
+        app.MapPost("/v1/flags", () => Results.Json(new { accepted = 1 }));
+        await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task ARunWithFlagsLastsItsDurationNotUntilTheNextFlagIsDue()
+    {
+        await using var app = await StubAsync();
+        var duration = TimeSpan.FromSeconds(1.5);
+        var result = await LoadGenerator.RunAsync(new Uri(app.Urls.First()), "key", [[1, 2, 3]], clients: 2, duration, flags: [[4, 5, 6]], "guard");
+        // Flags are due at 0 and 1 s; the one due at 2 s falls after the run. Sleeping until it stretched the run to 2 s
+        // and divided its requests by that time.
+        Assert.Equal(2, result.FlagsSent);
+        Assert.Equal(2, result.FlagsAccepted);
+        Assert.InRange(result.Seconds, duration.TotalSeconds, duration.TotalSeconds + 0.3);
+        Assert.True(result.Requests > 0 && result.Errors == 0);
+        Assert.Equal(result.Requests / result.Seconds, result.RequestsPerSecond, 6);
+    }
+}
