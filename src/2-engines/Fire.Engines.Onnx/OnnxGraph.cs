@@ -1,4 +1,4 @@
-using Google.Protobuf;
+using Fire.Onnx;
 using Onnx;
 
 namespace Fire.Engines.Onnx;
@@ -31,19 +31,8 @@ internal sealed class OnnxGraph
 
     public static OnnxGraph Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No ONNX model at '{path}'.", path);
-        ModelProto model;
-        try
-        {
-            model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new InvalidDataException($"'{path}' is not a readable ONNX model (truncated or not ONNX): {e.Message}");
-        }
+        var model = OnnxModelFile.Read(path);
         var graph = model.Graph;
-        if (graph is null || graph.Node.Count == 0)
-            throw new InvalidDataException($"'{path}' is not an ONNX model: it holds no graph (truncated, or another kind of file).");
         if (graph.Initializer.Any(t => t.DataLocation == TensorProto.Types.DataLocation.External))
             throw new InvalidDataException($"'{path}' keeps its weights in external data files; save the model as one file (onnx.save with save_as_external_data=False).");
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Fire.Onnx;
 using Onnx;
 
 namespace Fire.Engines.Onnx;
@@ -33,7 +33,7 @@ public sealed class OnnxLayeredModel : ILayeredModel
         _graph = OnnxGraph.Read(path);
         normalization?.Check(_graph.InputShape[0], $"The normalisation for '{path}'");
         Normalization = normalization;
-        _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Math.Max(0, threads) };
+        _options = OrtSessions.Options(threads);
         try
         {
             (_cuts, _layers) = Probe(CutTensors.Find(_graph.Graph, _graph.Input.Name, _graph.Output.Name));
@@ -82,13 +82,13 @@ public sealed class OnnxLayeredModel : ILayeredModel
                     held?.Dispose();
                     held = results;
                     current = results[0];
-                    for (int i = 1; i < wanted.Length; i++) captured[wanted[i]].Add(ToBatch(results[i]));
+                    for (int i = 1; i < wanted.Length; i++) captured[wanted[i]].Add(OrtSessions.ToBatch(results[i]));
                     if (editors.TryGetValue(stop, out var editor))
-                        editor(new ActivationSpan(current.GetTensorMutableDataAsSpan<float>(), Shape(current)));
-                    if (taps.Contains(stop)) captured[stop].Add(ToBatch(current));
+                        editor(new ActivationSpan(current.GetTensorMutableDataAsSpan<float>(), OrtSessions.Shape(current)));
+                    if (taps.Contains(stop)) captured[stop].Add(OrtSessions.ToBatch(current));
                     from = stop;
                 }
-                return ToBatch(current);
+                return OrtSessions.ToBatch(current);
             }
             finally
             {
@@ -120,7 +120,7 @@ public sealed class OnnxLayeredModel : ILayeredModel
     {
         using var input = OrtValue.CreateTensorValueFromMemory(values, shape);
         using var results = Run(from, to, input, [to]);
-        return ToBatch(results[0]);
+        return OrtSessions.ToBatch(results[0]);
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(int from, int to, OrtValue input, int[] outputs)
@@ -133,10 +133,10 @@ public sealed class OnnxLayeredModel : ILayeredModel
     /// <summary>The session of the piece from <paramref name="from"/> (a layer index or the graph input) to layer <paramref name="to"/>, returning every layer in between too.</summary>
     private InferenceSession Build(int from, int to)
     {
-        var input = from == GraphInput ? _graph.Input : Subgraphs.FloatTensor(_cuts[from].Tensor, _layers[from].ActivationShape, _graph.FixedBatch);
+        var input = from == GraphInput ? _graph.Input : LayerTensor(_cuts[from].Tensor, _layers[from].ActivationShape);
         var outputs = Enumerable.Range(from + 1, to - from).Select(i => i == _layers.Length - 1 && to == i
-            ? _graph.Output : Subgraphs.FloatTensor(_cuts[i].Tensor, _layers[i].ActivationShape, _graph.FixedBatch)).ToList();
-        return new InferenceSession(Subgraphs.Cut(_graph, input, outputs).ToByteArray(), _options);
+            ? _graph.Output : LayerTensor(_cuts[i].Tensor, _layers[i].ActivationShape)).ToList();
+        return OrtSessions.Create(Subgraphs.Cut(_graph, input, outputs), _options, Path);
     }
 
     /// <summary>
@@ -147,17 +147,7 @@ public sealed class OnnxLayeredModel : ILayeredModel
     {
         int batch = _graph.FixedBatch ?? 2;
         var outputs = candidates.Select(c => c.Tensor == _graph.Output.Name ? _graph.Output : Untyped(c.Tensor)).ToList();
-        byte[] bytes = Subgraphs.Cut(_graph, _graph.Input, outputs).ToByteArray();
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(bytes, _options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"'{Path}': ONNX Runtime cannot load the model: {e.Message}");
-        }
-        using (session)
+        using (var session = OrtSessions.Create(Subgraphs.Cut(_graph, _graph.Input, outputs), _options, Path))
         {
             var zeros = new float[batch * _graph.InputShape.Aggregate(1, (a, d) => a * d)];
             using var input = OrtValue.CreateTensorValueFromMemory(zeros, [batch, .. _graph.InputShape]);
@@ -177,6 +167,10 @@ public sealed class OnnxLayeredModel : ILayeredModel
             return (kept.Select(k => k.Item1).ToArray(), kept.Select(k => k.Item2).ToArray());
         }
     }
+
+    /// <summary>A layer's tensor declared as a piece's input or output: (batch, ...shape), the batch dynamic unless the graph fixes it.</summary>
+    private ValueInfoProto LayerTensor(string tensor, int[] sampleShape) =>
+        OnnxModelFile.FloatTensor(tensor, [_graph.FixedBatch, .. sampleShape.Select(d => (long?)d)]);
 
     /// <summary>An output declared without a type: ONNX Runtime infers it, so non-float cuts can be told apart by the probe.</summary>
     private static ValueInfoProto Untyped(string tensor) => new() { Name = tensor };
@@ -227,10 +221,6 @@ public sealed class OnnxLayeredModel : ILayeredModel
         }
         return new FloatBatch(data, [count, .. parts[0].SampleShape]);
     }
-
-    private static int[] Shape(OrtValue value) => value.GetTensorTypeAndShape().Shape.Select(d => (int)d).ToArray();
-
-    private static FloatBatch ToBatch(OrtValue value) => new(value.GetTensorDataAsSpan<float>().ToArray(), Shape(value));
 
     public void Dispose()
     {

@@ -49,18 +49,4 @@ internal static class Subgraphs
         model.Functions.AddRange(source.Model.Functions);
         return model;
     }
-
-    /// <summary>A float32 tensor's declaration: (batch, ...shape) with the batch dynamic unless fixed; no shape when unknown.</summary>
-    public static ValueInfoProto FloatTensor(string name, int[]? sampleShape, int? fixedBatch)
-    {
-        var tensor = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float };
-        if (sampleShape is not null)
-        {
-            var shape = new TensorShapeProto();
-            shape.Dim.Add(fixedBatch is { } b ? new TensorShapeProto.Types.Dimension { DimValue = b } : new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-            foreach (int d in sampleShape) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
-            tensor.Shape = shape;
-        }
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
-    }
 }

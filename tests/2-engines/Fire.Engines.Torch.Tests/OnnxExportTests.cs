@@ -1,5 +1,5 @@
 using Fire.Engines.Torch.Export;
-using Fire.Onnx.Runtime;
+using Fire.Engines.Onnx;
 using Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using Fire.Guard.Onnx;
 using Fire.Onnx;
-using Fire.Onnx.Runtime;
+using Fire.Engines.Onnx;
 using Onnx;
 
 namespace Fire.Guard.Onnx.Tests;

@@ -4,7 +4,6 @@ using Fire.Data;
 using Fire.Engines.Onnx;
 using Fire.Guard.Onnx;
 using Fire.Onnx;
-using Fire.Onnx.Runtime;
 using Xunit.Abstractions;
 
 namespace Fire.Guard.Onnx.Tests;

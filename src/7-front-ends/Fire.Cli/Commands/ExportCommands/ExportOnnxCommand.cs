@@ -2,7 +2,7 @@ using System.ComponentModel;
 using Fire.Engines.Torch;
 using Fire.Engines.Torch.Export;
 using Fire.Onnx;
-using Fire.Onnx.Runtime;
+using Fire.Engines.Onnx;
 using Fire.Training;
 using Onnx;
 using Spectre.Console;

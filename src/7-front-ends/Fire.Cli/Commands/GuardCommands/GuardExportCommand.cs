@@ -10,7 +10,6 @@ using Fire.Evaluation.Reports;
 using Fire.Guard;
 using Fire.Guard.Onnx;
 using Fire.Onnx;
-using Fire.Onnx.Runtime;
 using Onnx;
 using Spectre.Console;
 using Spectre.Console.Cli;
