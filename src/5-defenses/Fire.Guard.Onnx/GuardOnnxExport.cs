@@ -21,7 +21,11 @@ public static class GuardOnnxExport
     public const long MinimumOpset = 9;
 
     /// <summary>A hardened copy of <paramref name="model"/>; <paramref name="source"/> names the model in errors.</summary>
-    public static ModelProto Harden(ModelProto model, RepairPlan plan, string source)
+    /// <param name="layers">The model's layers as its engine describes them (<see cref="ILayeredModel.DescribeLayers"/>):
+    /// the shape of a repaired layer that the graph does not declare (PyTorch's exports declare none). With it the
+    /// repaired tensor gets a constant shape, so ONNX Runtime still knows every shape after it and keeps its layout and
+    /// fusion optimisations there; without it the shape is read at run time.</param>
+    public static ModelProto Harden(ModelProto model, RepairPlan plan, string source, IReadOnlyList<LayerInfo>? layers = null)
     {
         if (plan.IsEmpty)
             throw new ArgumentException($"The guard repairs nothing (no poisoned samples observed yet): there is nothing to write into '{source}'. Observe flagged images first.");
@@ -29,15 +33,17 @@ public static class GuardOnnxExport
         if (opset < MinimumOpset)
             throw new InvalidDataException($"'{source}' imports ONNX opset {opset}; the repair needs {MinimumOpset} or newer. Re-export the model with a newer opset.");
         var hardened = model.Clone();
-        foreach (var repair in plan.Repairs) Splice(hardened.Graph, repair, source);
+        foreach (var repair in plan.Repairs)
+            Splice(hardened.Graph, repair, source, layers?.FirstOrDefault(l => l.Name == repair.Layer)?.ActivationShape);
         return hardened;
     }
 
-    private static void Splice(GraphProto graph, LayerRepair repair, string source)
+    private static void Splice(GraphProto graph, LayerRepair repair, string source, int[]? engineShape)
     {
         var location = OnnxLayerLocation.Find(graph, repair.Layer, source);
         int dimension = repair.Direction.Dimension;
-        if (location.SampleSize is { } size && size != dimension)
+        var sampleShape = location.SampleShape ?? engineShape?.Select(d => (long)d).ToArray();
+        if (sampleShape?.Aggregate(1L, (a, d) => a * d) is { } size && size != dimension)
             throw new InvalidDataException($"'{source}': layer '{repair.Layer}' holds {size} values per image, the guard's direction {dimension}: the guard was fitted for another model.");
 
         var builder = new OnnxGraphBuilder(graph, insertAt: location.NodeIndex + 1);
@@ -45,8 +51,8 @@ public static class GuardOnnxExport
         string raw = builder.UniqueName($"{prefix}/unrepaired");
         graph.Node[location.NodeIndex].Output[location.OutputIndex] = raw;
 
-        // The shape to restore: a constant where the graph declares the sample shape, else read at run time.
-        string shape = location.SampleShape is { } known
+        // The shape to restore: a constant where the sample shape is known, else read at run time.
+        string shape = sampleShape is { } known
             ? builder.Int64s($"{prefix}/shape", [-1, .. known], known.Length + 1)
             : builder.Node("Shape", $"{prefix}/shape", [raw]);
         string flat = builder.Node("Flatten", $"{prefix}/flatten", [raw], attributes: OnnxGraphBuilder.Int("axis", 1));

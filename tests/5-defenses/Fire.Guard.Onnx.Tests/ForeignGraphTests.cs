@@ -41,6 +41,39 @@ public class ForeignGraphTests
         if (RepairModes.IsGated(repair.Mode)) Assert.Contains(false, changed);
     }
 
+    /// <summary>
+    /// PyTorch declares no intermediate shapes. Given the engine's layer shapes, the repaired tensor is restored to a
+    /// constant shape (no run-time Shape node), so ONNX Runtime keeps knowing the shapes after it (its NCHWc layout and
+    /// MatMul + BatchNorm fusion downstream depend on them); without them the shape is read at run time. Same values either way.
+    /// </summary>
+    [Fact]
+    public void Engine_layer_shapes_make_the_restored_shape_a_constant()
+    {
+        var model = OnnxModelFile.Read(ModelPath);
+        using var engine = new OnnxLayeredModel(ModelPath, threads: 1);
+        var layer = engine.DescribeLayers().First(l => l.ActivationShape.Length == 3 && l.Name.Contains("Relu"));
+        string tensor = engine.TensorOf(layer.Name);
+        var images = SharedModels.Images(8, [3, 32, 32], seed: 5);
+        var repair = SyntheticRepair(layer.Name, RunWithOutput(model, tensor, images), RepairMode.GatedProjection);
+        var plan = new RepairPlan([repair], estimatedTarget: 0, observedCount: 1);
+
+        var withShapes = GuardOnnxExport.Harden(model, plan, ModelPath, engine.DescribeLayers());
+        var withoutShapes = GuardOnnxExport.Harden(model, plan, ModelPath);
+        Assert.DoesNotContain(withShapes.Graph.Node, n => n.OpType == "Shape" && n.Name.StartsWith("fire/"));
+        Assert.Contains(withoutShapes.Graph.Node, n => n.OpType == "Shape" && n.Name.StartsWith("fire/"));
+        var shape = withShapes.Graph.Initializer.Single(t => t.Name == $"fire/{layer.Name}/shape");
+        Assert.Equal([-1L, .. layer.ActivationShape.Select(d => (long)d)],
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(shape.RawData.Span).ToArray());
+        // Equal up to float rounding: ONNX Runtime fuses other nodes downstream once it knows the shapes.
+        var (dynamic, constant) = (RunWithOutput(withoutShapes, "logits", images).Data, RunWithOutput(withShapes, "logits", images).Data);
+        Assert.Equal(dynamic.Length, constant.Length);
+        Assert.All(dynamic.Zip(constant), p => Assert.True(MathF.Abs(p.First - p.Second) <= 1e-4f * MathF.Max(1, MathF.Abs(p.First)), $"{p.Second} against {p.First}"));
+
+        var wrong = engine.DescribeLayers().Select(l => l.Name == layer.Name ? new LayerInfo(l.Name, [2, .. l.ActivationShape]) : l).ToList();
+        var error = Assert.Throws<InvalidDataException>(() => GuardOnnxExport.Harden(model, plan, ModelPath, wrong));
+        Assert.Contains("fitted for another model", error.Message);
+    }
+
     /// <summary>A seeded direction, the clean mean from the first half of the rows, a gate at the median score: some rows repaired, some not.</summary>
     internal static LayerRepair SyntheticRepair(string layer, FloatBatch activations, RepairMode mode)
     {

@@ -50,7 +50,7 @@ public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExpo
         using (owner)
         {
             using var guard = FireGuard.Load(settings.Guard!, model);
-            var hardened = GuardOnnxExport.Harden(onnx, guard.Plan, settings.Model!);
+            var hardened = GuardOnnxExport.Harden(onnx, guard.Plan, settings.Model!, model.DescribeLayers());
             int threads = settings.Threads ?? 1;
             var (difference, agreed) = Check(model, guard, hardened, normalization, outPath, threads);
             OnnxModelFile.Write(hardened, outPath);
