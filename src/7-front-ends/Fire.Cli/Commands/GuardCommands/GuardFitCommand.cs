@@ -61,21 +61,21 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
         ShowTarget(deployed, plan.EstimatedTarget, before, labels);
         FireResultViews.Selection(console, plan.Selection);
         console.MarkupLineInterpolated($"Plan: [bold]{plan}[/]");
-        ShowRepair(deployed, plan, before, guard.Predict(flagged).Labels);
+        ShowRepair(deployed, plan, before, guard.Predict(flagged).Labels, guard.Options.MaxTargetClassDropRatio);
         guard.Save(outPath);
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/]: `fire guard predict --model {settings.Model} --guard {outPath} <images>`.");
         return 0;
     }
 
     /// <summary>What the repair does to the flagged images (in-sample) and, beside its held-out rate, to the clean target images.</summary>
-    private void ShowRepair(OpenedModel deployed, RepairPlan plan, int[] before, int[] after)
+    private void ShowRepair(OpenedModel deployed, RepairPlan plan, int[] before, int[] after, double maxDropRatio)
     {
         if (plan.IsEmpty) return;
         int target = plan.EstimatedTarget;
         int onTarget = before.Count(l => l == target), left = before.Zip(after).Count(p => p.First == target && p.Second != target);
         console.MarkupLineInterpolated($"With the repair, {left} of the {onTarget} flagged images predicted as the target leave it (in-sample: the repair was fitted on them).");
         if (plan.Selection?.ChosenRepairs is [.., { TargetClassDrop: double targetDrop, HeldOutRepairRate: double rate }])
-            console.MarkupLineInterpolated($"[grey]It moves {targetDrop:P1} of the clean reference's images of {deployed.ClassName(target)} off that class, and {rate:P1} of the flagged images (held out). Alike rates mean the flagged images look like plain images of that class (false flags? docs/fire-false-flags.md).[/]");
+            console.MarkupLineInterpolated($"[grey]It moves {targetDrop:P1} of the clean reference's images of {deployed.ClassName(target)} off that class, and {rate:P1} of the flagged images (held out). A repair is kept only where the first is at most {maxDropRatio:0.##} of the second: flags with no backdoor behind them move both alike (docs/fire-false-flags.md).[/]");
     }
 
     /// <summary>How concentrated the flagged images' predictions are: a backdoor sends them to one class; clean images would follow the class shares.</summary>
