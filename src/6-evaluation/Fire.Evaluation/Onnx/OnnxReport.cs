@@ -9,6 +9,7 @@ using Fire.Evaluation.Metrics;
 using Fire.Evaluation.Repair;
 using Fire.Evaluation.Reports;
 using Fire.Guard;
+using Fire.Guard.Onnx;
 using Fire.Onnx;
 using Fire.Engines.Torch.Export;
 
@@ -36,7 +37,7 @@ public sealed record OnnxReportSettings
 /// <summary>
 /// docs/onnx.md: the ONNX Runtime engine on the models PyTorch made (../shared/models): logits against PyTorch's, the
 /// layers found, speed against TorchSharp, and FIRE through the engine on the backdoored fixtures (CA / ASR / PA before
-/// and after, k = 10 and 100, the plan chosen).
+/// and after, k = 10 and 100, the plan chosen), then each fixture hardened with its guard against the plain graph.
 /// </summary>
 public static class OnnxReport
 {
@@ -155,26 +156,65 @@ public static class OnnxReport
         md.AppendLine();
         md.AppendLine("| fixture | PyTorch's CA / ASR / PA | undefended CA / ASR / PA | k | FIRE CA / ASR / PA | CA drop (points) | clean → target (undefended / FIRE) | plan |");
         md.AppendLine("|---|---|---|---:|---|---:|---|---|");
-        foreach (var fixture in OnnxFixture.All.Where(f => f.Attack is not null))
+        var hardenedTimings = new List<(OnnxFixture Fixture, string Plan, LatencyReport Report)>();
+        string guards = Directory.CreateTempSubdirectory("fire-onnx-report-guards-").FullName;
+        try
         {
-            using var model = Open(fixture, settings);
-            var attack = AttackCatalog.Create(fixture.Attack!, fixture.AttackOptions!(Path.Combine(settings.ModelsRoot, fixture.Folder)));
-            progress?.Report($"FIRE on {fixture.Folder} ({model.LayerNames.Count - 1} candidate layers).");
-            var experiment = new FireExperimentSettings
+            foreach (var fixture in OnnxFixture.All.Where(f => f.Attack is not null))
             {
-                Observed = settings.Observed.Max(),
-                CleanCount = settings.CleanCount,
-                TestLimit = settings.TestLimit,
-                Seed = settings.Seed,
-                StreamingPoints = settings.Observed,
-                MeasureLatency = false,
-            };
-            var result = FireExperiment.Run(model, split.Train, split.Test, attack.Trigger, attack.Target, experiment, progress);
-            string pytorch = fixture.MeasuredByPyTorch(settings.ModelsRoot) is var (ca, asr, pa) ? Figures(ca, asr, pa) : "–";
-            foreach (var point in result.Streaming)
-                md.AppendLine($"| {fixture.Title} | {pytorch} | {Figures(result.Undefended)} | {point.Observed} | {Figures(point.Metrics)} | " +
-                              $"{ReportFormat.Points(result.Undefended.CleanAccuracy - point.Metrics.CleanAccuracy)} | " +
-                              $"{ReportFormat.Percent(result.Undefended.CleanToTarget!.Value)} / {ReportFormat.Percent(point.Metrics.CleanToTarget!.Value)} | {point.Plan} |");
+                using var model = Open(fixture, settings);
+                var attack = AttackCatalog.Create(fixture.Attack!, fixture.AttackOptions!(Path.Combine(settings.ModelsRoot, fixture.Folder)));
+                progress?.Report($"FIRE on {fixture.Folder} ({model.LayerNames.Count - 1} candidate layers).");
+                var experiment = new FireExperimentSettings
+                {
+                    Observed = settings.Observed.Max(),
+                    CleanCount = settings.CleanCount,
+                    TestLimit = settings.TestLimit,
+                    Seed = settings.Seed,
+                    StreamingPoints = settings.Observed,
+                    MeasureLatency = false,
+                };
+                string guardPath = Path.Combine(guards, fixture.Folder + ".fire");
+                var result = FireExperiment.Run(model, split.Train, split.Test, attack.Trigger, attack.Target, experiment, progress, guardPath);
+                string pytorch = fixture.MeasuredByPyTorch(settings.ModelsRoot) is var (ca, asr, pa) ? Figures(ca, asr, pa) : "–";
+                foreach (var point in result.Streaming)
+                    md.AppendLine($"| {fixture.Title} | {pytorch} | {Figures(result.Undefended)} | {point.Observed} | {Figures(point.Metrics)} | " +
+                                  $"{ReportFormat.Points(result.Undefended.CleanAccuracy - point.Metrics.CleanAccuracy)} | " +
+                                  $"{ReportFormat.Percent(result.Undefended.CleanToTarget!.Value)} / {ReportFormat.Percent(point.Metrics.CleanToTarget!.Value)} | {point.Plan} |");
+                if (settings.Speed)
+                {
+                    using var guard = FireGuard.Load(guardPath, model);
+                    var plain = OnnxModelFile.Read(model.Path);
+                    var hardened = GuardOnnxExport.Harden(plain, guard.Plan, model.Path, model.DescribeLayers());
+                    progress?.Report($"Timing {fixture.Folder} hardened with the k = {experiment.Observed} guard against the plain graph, interleaved.");
+                    hardenedTimings.Add((fixture, guard.Plan.ToString(), HardenedLatency.Compare(plain, hardened, model.InputShape, settings.Threads, settings.Latency)));
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(guards, recursive: true);
+        }
+        md.AppendLine();
+        if (hardenedTimings.Count > 0) Hardened(md, settings, hardenedTimings);
+    }
+
+    /// <summary>Each fixture hardened with its k = max guard (<c>fire guard export</c>) against the plain graph.</summary>
+    private static void Hardened(StringBuilder md, OnnxReportSettings settings, IReadOnlyList<(OnnxFixture Fixture, string Plan, LatencyReport Report)> timings)
+    {
+        md.AppendLine("## The hardened model against the plain one");
+        md.AppendLine();
+        md.AppendLine($"Each fixture with the k = {settings.Observed.Max()} guard above written into its graph (`fire guard export`), against the plain graph: ONNX Runtime,");
+        md.AppendLine($"{settings.Threads} intra-op thread{(settings.Threads == 1 ? "" : "s")}, interleaved in one run ({settings.Latency.Describe()}) on seeded random images; median call time.");
+        md.AppendLine("Ratio = hardened / plain. Target (issue 35): at most 1.05 at both batch sizes. Where the rest goes: docs/onnx-export.md.");
+        md.AppendLine();
+        md.AppendLine("| fixture | repair | batch 1: plain / hardened ms | ratio | batch 128: plain / hardened ms | ratio |");
+        md.AppendLine("|---|---|---|---:|---|---:|");
+        foreach (var (fixture, plan, report) in timings)
+        {
+            string Cell(int batch) => $"{ReportFormat.Ms(report.Row(HardenedLatency.Plain, batch).Stats.MedianMs)} / {ReportFormat.Ms(report.Row(HardenedLatency.Hardened, batch).Stats.MedianMs)} | " +
+                                      ReportFormat.Ratio(report.Row(HardenedLatency.Hardened, batch).Ratio);
+            md.AppendLine($"| {fixture.Title} | {plan} | {Cell(1)} | {Cell(128)} |");
         }
         md.AppendLine();
     }

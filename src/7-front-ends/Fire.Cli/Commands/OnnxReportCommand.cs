@@ -26,7 +26,7 @@ public sealed class OnnxReportSettings : ComputeSettings
     public int Seed { get; set; }
 
     [CommandOption("--no-speed")]
-    [Description("Skip the TorchSharp / ONNX Runtime timings.")]
+    [Description("Skip the timings: TorchSharp against ONNX Runtime, and each hardened fixture against its plain graph.")]
     public bool NoSpeed { get; set; }
 
     [CommandOption("--no-fire")]

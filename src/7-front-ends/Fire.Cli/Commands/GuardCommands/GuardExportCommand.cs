@@ -103,23 +103,16 @@ public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExpo
         return (difference, agreed);
     }
 
-    /// <summary>Plain and hardened graphs timed in one run, interleaved (<see cref="LatencyComparison"/>), on seeded random images.</summary>
+    /// <summary>Plain and hardened graphs timed in one run, interleaved (<see cref="HardenedLatency"/>).</summary>
     private void Bench(ModelProto plain, ModelProto hardened, int[] inputShape, int threads)
     {
-        using var plainSession = new OnnxClassifier(plain, "plain model", threads);
-        using var hardenedSession = new OnnxClassifier(hardened, "hardened model", threads);
-        var random = new Random(Seeds.For(2, Seeds.Fingerprint));
-        const int poolSize = 256;
-        var pool = new FloatBatch(Enumerable.Range(0, poolSize * inputShape.Aggregate(1, (a, d) => a * d)).Select(_ => random.NextSingle()).ToArray(), [poolSize, .. inputShape]);
         var options = new LatencyOptions();
-        var report = new LatencyComparison(options).Run(
-            new LatencyCandidate("plain", x => ModelPredictions.Argmax(plainSession.Logits(x))),
-            [new LatencyCandidate("hardened", x => ModelPredictions.Argmax(hardenedSession.Logits(x)))], pool);
+        var report = HardenedLatency.Compare(plain, hardened, inputShape, threads, options);
         var table = new Table().Border(TableBorder.Rounded).Title($"ONNX Runtime, {threads} thread{(threads == 1 ? "" : "s")}: hardened / plain, interleaved")
             .AddColumns("batch", "plain ms (p10-p90)", "hardened ms (p10-p90)", "ratio");
         foreach (int batch in report.BatchSizes)
         {
-            var (p, h) = (report.Row("plain", batch), report.Row("hardened", batch));
+            var (p, h) = (report.Row(HardenedLatency.Plain, batch), report.Row(HardenedLatency.Hardened, batch));
             table.AddRow($"{batch}", Span(p.Stats), Span(h.Stats), ReportFormat.Ratio(h.Ratio));
         }
         console.Write(table);
