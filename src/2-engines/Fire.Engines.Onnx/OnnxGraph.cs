@@ -29,10 +29,14 @@ internal sealed class OnnxGraph
     /// <summary>(C, H, W) of one sample.</summary>
     public int[] InputShape { get; }
 
-    public static OnnxGraph Read(string path)
+    public static OnnxGraph Read(string path) => From(OnnxModelFile.Read(path), path);
+
+    /// <param name="path">Names the model in errors: its file, or what it was made from.</param>
+    public static OnnxGraph From(ModelProto model, string path)
     {
-        var model = OnnxModelFile.Read(path);
         var graph = model.Graph;
+        if (graph is null || graph.Node.Count == 0)
+            throw new InvalidDataException($"'{path}' holds no ONNX graph (an empty or non-ONNX model).");
         if (graph.Initializer.Any(t => t.DataLocation == TensorProto.Types.DataLocation.External))
             throw new InvalidDataException($"'{path}' keeps its weights in external data files; save the model as one file (onnx.save with save_as_external_data=False).");
 

@@ -29,14 +29,30 @@ public sealed class OnnxLayeredModel : ILayeredModel
     /// <param name="normalization">Applied to [0, 1] pixels before the graph (null: the graph takes [0, 1] pixels).</param>
     /// <param name="threads">ONNX Runtime's intra-op threads per call (0: its default, one per physical core).</param>
     public OnnxLayeredModel(string path, InputNormalization? normalization = null, int threads = 0)
+        : this(OnnxGraph.Read(path), normalization, threads, null)
     {
-        _graph = OnnxGraph.Read(path);
-        normalization?.Check(_graph.InputShape[0], $"The normalisation for '{path}'");
+    }
+
+    /// <summary>A graph held in memory, e.g. a Fire checkpoint exported to run on ONNX Runtime.</summary>
+    /// <param name="source">Names the model in errors and is its <see cref="Path"/>.</param>
+    /// <param name="layers">The layers to expose, by name (null: every cut tensor). A zoo model's export keeps its
+    /// TorchSharp layer names, so a guard fitted through either engine loads in the other and the automatic choice sees
+    /// the same candidates; each must be a cut tensor of the graph.</param>
+    public OnnxLayeredModel(ModelProto model, string source, InputNormalization? normalization = null, int threads = 0, IReadOnlyList<string>? layers = null)
+        : this(OnnxGraph.From(model, source), normalization, threads, layers)
+    {
+    }
+
+    private OnnxLayeredModel(OnnxGraph graph, InputNormalization? normalization, int threads, IReadOnlyList<string>? layers)
+    {
+        _graph = graph;
+        normalization?.Check(_graph.InputShape[0], $"The normalisation for '{graph.Path}'");
         Normalization = normalization;
         _options = OrtSessions.Options(threads);
         try
         {
             (_cuts, _layers) = Probe(CutTensors.Find(_graph.Graph, _graph.Input.Name, _graph.Output.Name));
+            if (layers is not null) (_cuts, _layers) = Only(layers);
         }
         catch
         {
@@ -171,6 +187,17 @@ public sealed class OnnxLayeredModel : ILayeredModel
     /// <summary>A layer's tensor declared as a piece's input or output: (batch, ...shape), the batch dynamic unless the graph fixes it.</summary>
     private ValueInfoProto LayerTensor(string tensor, int[] sampleShape) =>
         OnnxModelFile.FloatTensor(tensor, [_graph.FixedBatch, .. sampleShape.Select(d => (long?)d)]);
+
+    /// <summary>The probed layers named in <paramref name="names"/>, in graph order; the logits stay last.</summary>
+    private (CutTensor[], LayerInfo[]) Only(IReadOnlyList<string> names)
+    {
+        var missing = names.Where(n => !_layers.Any(l => l.Name == n)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException($"'{Path}': {string.Join(", ", missing)} {(missing.Count == 1 ? "is not a layer" : "are not layers")} of the graph (cut tensors named by their nodes: {string.Join(", ", _layers.Select(l => l.Name))}).");
+        var wanted = names.ToHashSet(StringComparer.Ordinal);
+        var kept = Enumerable.Range(0, _layers.Length).Where(i => wanted.Contains(_layers[i].Name) || i == _layers.Length - 1).ToArray();
+        return (kept.Select(i => _cuts[i]).ToArray(), kept.Select(i => _layers[i]).ToArray());
+    }
 
     /// <summary>An output declared without a type: ONNX Runtime infers it, so non-float cuts can be told apart by the probe.</summary>
     private static ValueInfoProto Untyped(string tensor) => new() { Name = tensor };

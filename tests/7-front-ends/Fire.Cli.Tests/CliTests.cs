@@ -71,6 +71,17 @@ public class CliTests : IDisposable
         Assert.Contains("--latency-seconds must be 0 or more, got -1", output.Replace("\n", ""));
     }
 
+    [Theory]
+    [InlineData("guard predict", "--model", "m.pt", "--guard", "g.json", "images")]
+    [InlineData("eval", "m.pt")]
+    [InlineData("serve", "--model", "m.pt")]
+    public void An_unknown_engine_is_refused_before_anything_runs(string command, params string[] rest)
+    {
+        var (code, output) = Fire([.. command.Split(' '), .. rest, "--engine", "gpu"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--engine 'gpu': choose onnx (ONNX Runtime, the default) or torch (TorchSharp).", output.Replace("\n", ""));
+    }
+
     [Fact]
     public void Model_layers_lists_small_cnn_with_shapes_and_parameters()
     {

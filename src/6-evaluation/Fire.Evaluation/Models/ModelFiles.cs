@@ -1,6 +1,7 @@
 using Fire.Attacks;
 using Fire.Engines.Onnx;
 using Fire.Engines.Torch;
+using Fire.Engines.Torch.Export;
 using Fire.Guard;
 using Fire.Training;
 
@@ -62,15 +63,22 @@ public static class ModelFiles
         if (options.GivesInput)
             throw new ArgumentException($"'{path}' is a Fire checkpoint: its sidecar records its normalisation and classes. Leave out --mean, --std and --classes (they are for .onnx models).");
         var (net, info) = Checkpoint.Load(path);
+        bool keepNet = options.Engine == CheckpointEngine.TorchSharp;
         try
         {
             var attack = info.Attack is null ? null : BackdoorCheckpoint.LoadAttack(info, path);
-            return new OpenedModel(path, new TorchLayeredModel(net), info.ClassNames, info.Architecture, info, attack, owned: net);
+            if (keepNet) return new OpenedModel(path, new TorchLayeredModel(net), info.ClassNames, info.Architecture, info, attack, owned: net);
+            var onnx = new OnnxLayeredModel(ZooOnnxExport.Export(net), path, threads: options.Threads, layers: net.LayerNames);
+            return new OpenedModel(path, onnx, info.ClassNames, $"{info.Architecture} on ONNX Runtime", info, attack);
         }
         catch
         {
-            net.Dispose();
+            keepNet = false;
             throw;
+        }
+        finally
+        {
+            if (!keepNet) net.Dispose();
         }
     }
 }

@@ -21,6 +21,14 @@ public sealed class EvalSettings : ModelInputSettings
     [CommandOption("--guard <FILE>")]
     [Description("A FIRE guard for this model (from `fire guard fit` or `fire defend`): its figures beside the model's own.")]
     public string? Guard { get; set; }
+
+    [CommandOption(EngineOption.Template)]
+    [Description(EngineOption.Help)]
+    public string? Engine { get; set; }
+
+    public override ValidationResult Validate() => EngineOption.Validate(Engine) is { Successful: false } error ? error : base.Validate();
+
+    public ModelInputOptions Input() => ModelInput() with { Engine = EngineOption.Parse(Engine) };
 }
 
 /// <summary><c>fire eval</c>: accuracy of a model on its data set's test split (CA / ASR / PA for a backdoored checkpoint).</summary>
@@ -29,7 +37,7 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalSettings>
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        using var model = settings.Guard is null ? settings.OpenModel(settings.Checkpoint) : ModelFiles.OpenForGuard(settings.Checkpoint, settings.Guard, settings.ModelInput());
+        using var model = settings.Guard is null ? ModelFiles.Open(settings.Checkpoint, settings.Input()) : ModelFiles.OpenForGuard(settings.Checkpoint, settings.Guard, settings.Input());
         var split = settings.LoadModelData(console, model, settings.Dataset);
         console.MarkupLineInterpolated($"Evaluating [bold]{model.Description}[/] from {settings.Checkpoint} on {split.Test.Name} ({split.Test.Count:N0} images).");
 

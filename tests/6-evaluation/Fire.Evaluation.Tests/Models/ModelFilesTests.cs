@@ -92,4 +92,50 @@ public sealed class ModelFilesTests : IDisposable
         Assert.Contains(guardPath, error.Message);
         Assert.Contains("which the model lacks", error.Message);
     }
+
+    /// <summary>
+    /// A Fire checkpoint on ONNX Runtime (its export, in memory) is the same model to Fire as on TorchSharp: the same
+    /// layer names and shapes, logits and activations within float noise, and a guard saved through one engine loads
+    /// through the other (its fingerprint and layer shapes match).
+    /// </summary>
+    [Theory]
+    [InlineData("small-cnn")]
+    [InlineData("resnet20")]
+    public void A_checkpoint_on_onnx_runtime_is_the_same_model_as_on_torchsharp(string architecture)
+    {
+        string path = Path.Combine(_folder, architecture + ".pt"), guardPath = Path.Combine(_folder, architecture + ".guard.json");
+        TorchSharp.torch.manual_seed(3);
+        using (var net = Fire.Engines.Torch.ModelZoo.Create(architecture, 3, 32, 32, 43, new Normalization(Mean, Std)))
+            Fire.Training.Checkpoint.Save(net, new Fire.Training.CheckpointInfo
+            {
+                Architecture = net.Architecture, Dataset = "gtsrb", InputShape = [3, 32, 32],
+                ClassNames = Enumerable.Range(0, 43).Select(i => $"sign {i}").ToArray(), Normalization = new Normalization(Mean, Std),
+            }, path);
+
+        using var torch = ModelFiles.Open(path, new ModelInputOptions(Threads: 1, Engine: CheckpointEngine.TorchSharp));
+        using var onnx = ModelFiles.Open(path, new ModelInputOptions(Threads: 1, Engine: CheckpointEngine.OnnxRuntime));
+        Assert.IsType<Fire.Engines.Onnx.OnnxLayeredModel>(onnx.Model);
+        Assert.False(onnx.IsOnnx); // the file is a checkpoint: its sidecar still gives classes, data set and attack
+        Assert.Equal("5 (sign 5)", onnx.ClassName(5));
+        Assert.Equal(torch.Model.DescribeLayers().Select(l => $"{l.Name} {string.Join("x", l.ActivationShape)}"),
+            onnx.Model.DescribeLayers().Select(l => $"{l.Name} {string.Join("x", l.ActivationShape)}"));
+
+        var random = new Random(4);
+        var images = new FloatBatch(Enumerable.Range(0, 4 * 3072).Select(_ => random.NextSingle()).ToArray(), [4, 3, 32, 32]);
+        static void Close(FloatBatch expected, FloatBatch actual, string what)
+        {
+            Assert.Equal(expected.Shape, actual.Shape);
+            float scale = 1 + expected.Data.Max(MathF.Abs);
+            Assert.All(expected.Data.Zip(actual.Data), p => Assert.True(MathF.Abs(p.First - p.Second) <= 1e-4f * scale, $"{what}: {p.Second} against {p.First}"));
+        }
+        Close(torch.Model.Forward(images), onnx.Model.Forward(images), "logits");
+        string middle = torch.Model.LayerNames[torch.Model.LayerNames.Count / 2];
+        var activation = torch.Model.Head(images, middle);
+        Close(activation, onnx.Model.Head(images, middle), $"{middle} activations");
+        Close(torch.Model.Tail(activation, middle), onnx.Model.Tail(activation, middle), $"the rest from {middle}");
+
+        using (var guard = new FireGuard(torch.Model)) guard.Save(guardPath, includeSamples: false);
+        using var loaded = FireGuard.Load(guardPath, onnx.Model);
+        Assert.Same(onnx.Model, loaded.Model);
+    }
 }

@@ -22,10 +22,14 @@ public sealed class GuardPredictSettings : SavedGuardSettings
     [Description("Rows of the table on screen (default: 20; the CSV holds all).")]
     public int Show { get; set; } = 20;
 
+    [CommandOption(EngineOption.Template)]
+    [Description(EngineOption.Help)]
+    public string? Engine { get; set; }
+
     public override ValidationResult Validate()
     {
         if (Show < 0) return ValidationResult.Error($"--show must be 0 or more, got {Show}.");
-        return base.Validate();
+        return EngineOption.Validate(Engine) is { Successful: false } error ? error : base.Validate();
     }
 }
 
@@ -37,7 +41,7 @@ public sealed class GuardPredictCommand(IAnsiConsole console) : Command<GuardPre
         settings.ApplyThreads();
         if (settings.Csv is not null)
             OutputPaths.CheckFile(settings.Csv, "--csv", [.. Fire.Training.Checkpoint.Files(settings.Model!), settings.Guard, .. settings.Images], "CSV file", FileKinds.IsText, settings.Force);
-        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput());
+        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput() with { Engine = EngineOption.Parse(settings.Engine) });
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
         var (files, images) = CheckpointImages.Load(console, deployed.InputShape, settings.Images, "Images");
         console.MarkupLineInterpolated($"Guard {settings.Guard}: [bold]{guard.Plan}[/]");

@@ -49,9 +49,14 @@ public sealed class ServeBenchSettings : ComputeSettings
     [Description("The report (default: docs/serving.md).")]
     public string Out { get; set; } = Path.Combine("docs", "serving.md");
 
+    [CommandOption(EngineOption.Template)]
+    [Description(EngineOption.Help)]
+    public string? Engine { get; set; }
+
     public override ValidationResult Validate()
     {
         if (Model is null || Guard is null || Requests is null || Flags is null) return ValidationResult.Error("--model, --guard, --requests and --flags are required.");
+        if (EngineOption.Validate(Engine) is { Successful: false } engine) return engine;
         if (Seconds < 1) return ValidationResult.Error($"--seconds must be at least 1, got {Seconds}.");
         if (MemoryMinutes < 0) return ValidationResult.Error($"--memory-minutes must be 0 or more, got {MemoryMinutes}.");
         if (SaveEvery < 1) return ValidationResult.Error($"--save-every must be at least 1, got {SaveEvery}.");
@@ -71,19 +76,26 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
         string outPath = Path.GetFullPath(settings.Out);
         foreach (var input in new[] { settings.Model!, settings.Guard! })
             if (Path.GetFullPath(input) == outPath) throw new ArgumentException($"--out {settings.Out} would overwrite an input.");
-        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!);
+        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, new ModelInputOptions(Threads: engineThreads, Engine: EngineOption.Parse(settings.Engine)));
         string work = Path.Combine(Path.GetTempPath(), $"fire-serve-bench-{Environment.ProcessId}");
         var progress = new Progress<string>(line => console.MarkupLineInterpolated($"[grey]{line}[/]"));
         var result = ServingBenchmark.RunAsync(deployed.Model, settings.Guard!, requests, flags, work, clients, TimeSpan.FromSeconds(settings.Seconds),
-            settings.MemoryMinutes > 0 ? TimeSpan.FromMinutes(settings.MemoryMinutes) : null, [1, 2], engineThreads, torch.set_num_threads, progress,
+            settings.MemoryMinutes > 0 ? TimeSpan.FromMinutes(settings.MemoryMinutes) : null, ThreadCounts(deployed, engineThreads), engineThreads, torch.set_num_threads, progress,
             new Fire.Service.Serving.CheckpointPolicy { MaxUpdates = settings.SaveEvery }).GetAwaiter().GetResult();
         try { Directory.Delete(work, recursive: true); } catch (IOException) { }
-        string command = $"fire serve-bench --model {settings.Model} --guard {settings.Guard} --requests {settings.Requests} --flags {settings.Flags} --clients {settings.Clients} --seconds {settings.Seconds} --memory-minutes {settings.MemoryMinutes.ToString(CultureInfo.InvariantCulture)}{(settings.SaveEvery == 64 ? "" : $" --save-every {settings.SaveEvery}")}";
+        string command = $"fire serve-bench --model {settings.Model} --guard {settings.Guard} --requests {settings.Requests} --flags {settings.Flags} --clients {settings.Clients} --seconds {settings.Seconds} --memory-minutes {settings.MemoryMinutes.ToString(CultureInfo.InvariantCulture)}{(settings.SaveEvery == 64 ? "" : $" --save-every {settings.SaveEvery}")}{(settings.Engine is null ? "" : $" --engine {settings.Engine}")}";
         string report = Report(result, command, deployed.Description, requests.Count, settings.SaveEvery);
         AtomicFile.Write(outPath, stream => stream.Write(Encoding.UTF8.GetBytes(report)));
         console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/].");
         return 0;
     }
+
+    /// <summary>
+    /// The engine thread counts the model is timed alone with: 1 and 2 for libtorch, whose count is set per call; ONNX
+    /// Runtime fixes its count when the session is built, so only the one the service uses.
+    /// </summary>
+    private static int[] ThreadCounts(OpenedModel deployed, int engineThreads) =>
+        deployed.Model is Fire.Engines.Torch.TorchLayeredModel ? [1, 2] : [engineThreads];
 
     private static List<byte[]> Pngs(string directory, string option)
     {

@@ -23,7 +23,9 @@ public sealed class ServeCommand(IAnsiConsole console) : Command<ServeSettings>
         int threads = EngineThreads.Choose(settings.Threads, ReservedCores);
         torch.set_num_threads(threads);
         var keys = KeyRing.Load(settings.Keys, Environment.GetEnvironmentVariable(KeyRing.EnvironmentVariable));
-        using var deployed = settings.Guard is null ? ModelFiles.Open(settings.Model!) : ModelFiles.OpenForGuard(settings.Model!, settings.Guard);
+        // ONNX Runtime gets the same thread count as libtorch: one policy for either engine.
+        var input = new ModelInputOptions(Threads: threads, Engine: EngineOption.Parse(settings.Engine));
+        using var deployed = settings.Guard is null ? ModelFiles.Open(settings.Model!, input) : ModelFiles.OpenForGuard(settings.Model!, settings.Guard, input);
         string state = settings.StateDirectory();
         using var host = GuardHost.Open(deployed.Model, settings.Guard, state, settings.Checkpoints());
         string url = $"http://{settings.Host}:{settings.Port}";

@@ -80,9 +80,14 @@ public class ServeSettings : ComputeSettings
     /// <summary>The state folder: --state, else runs/serve-&lt;guard or model file name&gt;.</summary>
     public string StateDirectory() => Path.GetFullPath(State ?? Path.Combine("runs", $"serve-{Path.GetFileNameWithoutExtension(Guard ?? Model!)}"));
 
+    [CommandOption(EngineOption.Template)]
+    [Description(EngineOption.Help)]
+    public string? Engine { get; set; }
+
     public override ValidationResult Validate()
     {
         if (Model is null) return ValidationResult.Error("--model is required: the checkpoint to serve.");
+        if (EngineOption.Validate(Engine) is { Successful: false } engine) return engine;
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be in 0..65535, got {Port}.");
         if (BatchWaitMs is < 0 or > 1000) return ValidationResult.Error($"--batch-wait-ms must be in 0..1000, got {BatchWaitMs}.");
         try
