@@ -18,9 +18,7 @@ public static class HardenedLatency
     {
         using var plainSession = new OnnxClassifier(plain, "plain model", threads);
         using var hardenedSession = new OnnxClassifier(hardened, "hardened model", threads);
-        var random = new Random(Seeds.For(2, Seeds.Fingerprint));
-        int sample = inputShape.Aggregate(1, (a, d) => a * d);
-        var pool = new FloatBatch(Enumerable.Range(0, PoolSize * sample).Select(_ => random.NextSingle()).ToArray(), [PoolSize, .. inputShape]);
+        var pool = NoiseImages.Draw(new Random(Seeds.For(2, Seeds.Fingerprint)), PoolSize, inputShape);
         return new LatencyComparison(options).Run(
             new LatencyCandidate(Plain, x => ModelPredictions.Argmax(plainSession.Logits(x))),
             [new LatencyCandidate(Hardened, x => ModelPredictions.Argmax(hardenedSession.Logits(x)))], pool);

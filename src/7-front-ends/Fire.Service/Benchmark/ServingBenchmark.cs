@@ -157,9 +157,7 @@ public static class ServingBenchmark
     /// <summary>Times of <paramref name="calls"/> batch-1 calls (after 20 to warm up), in milliseconds.</summary>
     public static double[] Batch1Times(ILayeredModel model, int calls = 200)
     {
-        int size = model.InputShape.Aggregate(1, (a, d) => a * d);
-        var random = new Random(2);
-        var one = new FloatBatch(Enumerable.Range(0, size).Select(_ => random.NextSingle()).ToArray(), [1, .. model.InputShape]);
+        var one = NoiseImages.Draw(new Random(2), 1, model.InputShape);
         for (int i = 0; i < 20; i++) model.Forward(one);
         var times = new double[calls];
         for (int i = 0; i < times.Length; i++)
@@ -187,10 +185,9 @@ public static class ServingBenchmark
     /// <summary>Median and p99 of 300 batch-1 calls (after 30 to warm up) and the throughput of 20 batches of 128.</summary>
     public static ModelTiming TimeModel(ILayeredModel model, int threads)
     {
-        int size = model.InputShape.Aggregate(1, (a, d) => a * d);
         var random = new Random(1);
-        var one = new FloatBatch(Enumerable.Range(0, size).Select(_ => random.NextSingle()).ToArray(), [1, .. model.InputShape]);
-        var many = new FloatBatch(Enumerable.Range(0, size * 128).Select(_ => random.NextSingle()).ToArray(), [128, .. model.InputShape]);
+        var one = NoiseImages.Draw(random, 1, model.InputShape);
+        var many = NoiseImages.Draw(random, 128, model.InputShape);
         for (int i = 0; i < 30; i++) model.Forward(one);
         var times = new double[300];
         for (int i = 0; i < times.Length; i++)

@@ -51,8 +51,7 @@ public sealed class ExportOnnxCommand(IAnsiConsole console) : Command<ExportOnnx
     /// <summary>The largest |logit difference| between ONNX Runtime and TorchSharp on seeded random images; throws past <see cref="CheckTolerance"/>.</summary>
     internal static float Check(ILayeredModel model, ModelProto onnx, string source, int threads)
     {
-        var random = new Random(Seeds.For(0, Seeds.Fingerprint));
-        var images = new FloatBatch(Enumerable.Range(0, 8 * model.InputShape.Aggregate(1, (a, d) => a * d)).Select(_ => random.NextSingle()).ToArray(), [8, .. model.InputShape]);
+        var images = NoiseImages.Draw(new Random(Seeds.For(0, Seeds.Fingerprint)), 8, model.InputShape);
         using var session = new OnnxClassifier(onnx, source, threads);
         var expected = model.Forward(images).Data;
         var actual = session.Logits(images).Data;

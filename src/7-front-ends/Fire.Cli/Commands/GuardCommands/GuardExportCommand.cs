@@ -89,9 +89,7 @@ public sealed class GuardExportCommand(IAnsiConsole console) : Command<GuardExpo
     private static (float Difference, int Agreed) Check(ILayeredModel model, FireGuard guard, ModelProto hardened, InputNormalization? normalization,
         string source, int threads)
     {
-        var random = new Random(Seeds.For(1, Seeds.Fingerprint));
-        var images = new FloatBatch(Enumerable.Range(0, CheckImages * model.InputShape.Aggregate(1, (a, d) => a * d)).Select(_ => random.NextSingle()).ToArray(),
-            [CheckImages, .. model.InputShape]);
+        var images = NoiseImages.Draw(new Random(Seeds.For(1, Seeds.Fingerprint)), CheckImages, model.InputShape);
         using var session = new OnnxClassifier(hardened, source, threads);
         var logits = session.Logits(normalization is null ? images : new FloatBatch(normalization.Apply(images), images.Shape));
         var expected = model.Forward(images, guard.Plan.CreateAccess(model.LayerNames));
