@@ -24,7 +24,7 @@ public class OnnxExportTests
         foreach (int count in new[] { 1, 5 }) // the batch dimension is dynamic
         {
             var images = TestData.Images(count, model.InputShape, seed: count);
-            AssertClose(model.Forward(images), session.Logits(images), $"{architecture} logits, batch {count}");
+            AssertClose(model.Forward(images), session.Logits(images), $"{architecture} logits, batch {count}", relative: true); // logits of random batch norms reach 100+
         }
     }
 
