@@ -23,7 +23,8 @@ public sealed class OnnxLayeredModel : ILayeredModel
     private readonly LayerInfo[] _layers;
     private readonly Dictionary<string, int> _index;
     private readonly SessionOptions _options;
-    private readonly ConcurrentDictionary<(int From, int To), Lazy<InferenceSession>> _pieces = new();
+    /// <summary>Sessions by piece and the layers it also returns (their indices, comma-separated), built on first use.</summary>
+    private readonly ConcurrentDictionary<(int From, int To, string Taps), Lazy<InferenceSession>> _pieces = new();
 
     /// <param name="path">The .onnx file.</param>
     /// <param name="normalization">Applied to [0, 1] pixels before the graph (null: the graph takes [0, 1] pixels).</param>
@@ -141,16 +142,21 @@ public sealed class OnnxLayeredModel : ILayeredModel
 
     private IDisposableReadOnlyCollection<OrtValue> Run(int from, int to, OrtValue input, int[] outputs)
     {
-        var session = _pieces.GetOrAdd((from, to), key => new Lazy<InferenceSession>(() => Build(key.From, key.To))).Value;
+        var taps = outputs.Skip(1).Order().ToArray();
+        var session = _pieces.GetOrAdd((from, to, string.Join(",", taps)), key => new Lazy<InferenceSession>(() => Build(key.From, key.To, taps))).Value;
         using var options = new RunOptions();
         return session.Run(options, [InputName(from)], [input], outputs.Select(o => _cuts[o].Tensor).ToArray());
     }
 
-    /// <summary>The session of the piece from <paramref name="from"/> (a layer index or the graph input) to layer <paramref name="to"/>, returning every layer in between too.</summary>
-    private InferenceSession Build(int from, int to)
+    /// <summary>
+    /// The session of the piece from <paramref name="from"/> (a layer index or the graph input) to layer
+    /// <paramref name="to"/>, returning the layers <paramref name="taps"/> too and no others: a tensor that is a graph
+    /// output cannot be fused away, so every extra output costs ONNX Runtime an optimisation (a Conv's Relu, a layout).
+    /// </summary>
+    private InferenceSession Build(int from, int to, int[] taps)
     {
         var input = from == GraphInput ? _graph.Input : LayerTensor(_cuts[from].Tensor, _layers[from].ActivationShape);
-        var outputs = Enumerable.Range(from + 1, to - from).Select(i => i == _layers.Length - 1 && to == i
+        var outputs = taps.Append(to).Select(i => i == _layers.Length - 1
             ? _graph.Output : LayerTensor(_cuts[i].Tensor, _layers[i].ActivationShape)).ToList();
         return OrtSessions.Create(Subgraphs.Cut(_graph, input, outputs), _options, Path);
     }

@@ -35,25 +35,30 @@ public sealed class LayerRepair
     public DirectionDensity Density => Setting.Density;
     public string Layer => Direction.Layer;
 
-    /// <summary>Repairs one flattened activation in place; returns whether it changed. <paramref name="score"/> is its score before repair.</summary>
-    public bool Repair(Span<float> activation, out float score)
+    /// <summary>
+    /// Whether <see cref="Repair"/> would change this flattened activation, without changing it (a gated repair's
+    /// screen); <paramref name="score"/> is its score.
+    /// </summary>
+    public bool Changes(ReadOnlySpan<float> activation, out float score)
     {
         if (activation.Length != Direction.Dimension)
             throw new ArgumentException($"Layer '{Layer}' repairs activations of {Direction.Dimension} values, got {activation.Length}.");
         score = Direction.Score(activation);
         if (RepairModes.IsGated(Mode) && !(score > CleanScores.Threshold)) return false;
-        switch (Mode)
-        {
-            case RepairMode.Translate or RepairMode.GatedTranslate:
-                if (Alpha == 0 || Direction.Norm == 0) return false;
-                TensorPrimitives.MultiplyAdd(Direction.Beta, -Alpha, activation, activation);
-                return true;
-            default:
-                float excess = score - CleanScores.Mean;
-                if (!(excess > 0) || Alpha == 0) return false;
-                TensorPrimitives.MultiplyAdd(Direction.Unit, -Alpha * excess, activation, activation);
-                return true;
-        }
+        return Mode is RepairMode.Translate or RepairMode.GatedTranslate
+            ? Alpha != 0 && Direction.Norm != 0
+            : score - CleanScores.Mean > 0 && Alpha != 0;
+    }
+
+    /// <summary>Repairs one flattened activation in place; returns whether it changed. <paramref name="score"/> is its score before repair.</summary>
+    public bool Repair(Span<float> activation, out float score)
+    {
+        if (!Changes(activation, out score)) return false;
+        if (Mode is RepairMode.Translate or RepairMode.GatedTranslate)
+            TensorPrimitives.MultiplyAdd(Direction.Beta, -Alpha, activation, activation);
+        else
+            TensorPrimitives.MultiplyAdd(Direction.Unit, -Alpha * (score - CleanScores.Mean), activation, activation);
+        return true;
     }
 
     /// <summary>

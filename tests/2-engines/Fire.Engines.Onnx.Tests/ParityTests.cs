@@ -41,8 +41,14 @@ public class ParityTests
         var access = new LayerAccess().Tap([.. model.LayerNames]);
         var logits = model.Forward(images, access);
         Assert.Equal(model.LayerNames.Count, access.Captured.Count);
+        // Within rounding, not bit for bit: the tapped pass and each head are separate sessions that ONNX Runtime
+        // optimises each for its own outputs (a tensor that is an output cannot be fused away).
         foreach (var layer in model.LayerNames)
-            Assert.Equal(model.Head(images, layer).Data, access.Captured[layer].Data);
+        {
+            var head = model.Head(images, layer).Data;
+            float scale = Math.Max(1f, head.Max(MathF.Abs));
+            Assert.True(Fixtures.MaxDifference(head, access.Captured[layer].Data) <= 1e-5f * scale, $"{fixture} at {layer}");
+        }
         Assert.Equal(logits.Data, access.Captured[model.LayerNames[^1]].Data);
     }
 

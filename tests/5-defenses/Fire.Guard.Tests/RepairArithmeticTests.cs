@@ -95,6 +95,29 @@ public class RepairArithmeticTests
         Assert.Equal(new[] { 3f, 0f }, Repair(RepairMode.GatedProjection, 1f, 6f, 0f));  // back to the level s = 2
     }
 
+    /// <summary>The gated screen of <see cref="PlanPredictions"/>: the same verdict and score as a repair, the row left as it was.</summary>
+    [Theory]
+    [InlineData(RepairMode.Translate)]
+    [InlineData(RepairMode.Projection)]
+    [InlineData(RepairMode.GatedTranslate)]
+    [InlineData(RepairMode.GatedProjection)]
+    public void ChangesTellsWhetherARepairWouldMoveARowWithoutMovingIt(RepairMode mode)
+    {
+        var repair = new LayerRepair(Direction, Clean, mode, 1f);
+        float[][] rows = [[4f, 3f], [6f, 0f], [2.5f, 7f], [0f, 5f], [3f, 9f]];
+        foreach (var row in rows)
+        {
+            var kept = (float[])row.Clone();
+            var moved = (float[])row.Clone();
+            bool changes = repair.Changes(kept, out float screened);
+            bool changed = repair.Repair(moved, out float score);
+            Assert.Equal(changed, changes);
+            Assert.Equal(score, screened);
+            Assert.Equal(row, kept);
+            Assert.Equal(changed, !moved.SequenceEqual(row));
+        }
+    }
+
     [Fact]
     public void ApplyCopiesAndReportsScoresAndChangedRows()
     {
