@@ -83,44 +83,96 @@ public sealed class OnnxLayeredModel : ILayeredModel
             foreach (var (layer, editor) in access.Editors) editors[LayerIndex(layer)] = editor;
             foreach (var layer in access.Taps) taps.Add(LayerIndex(layer));
         }
-        var captured = taps.ToDictionary(t => t, _ => new List<FloatBatch>());
-        var logits = Batched(Pixels(input), input.Count, (values, count) =>
+        var stops = editors.Keys.Append(_layers.Length - 1).Distinct().ToArray();
+        var pixels = Pixels(input);
+        if (_graph.FixedBatch is { } fixedBatch && fixedBatch != input.Count)
+            return ForwardInChunks(pixels, input.Count, stops, editors, taps, access);
+        var captured = taps.ToDictionary(t => t, _ => (FloatBatch?)null);
+        int from = GraphInput;
+        IDisposable? held = null;
+        OrtValue current = OrtValue.CreateTensorValueFromMemory(pixels, [input.Count, .. _graph.InputShape]);
+        try
         {
-            int from = GraphInput;
-            IDisposable? held = null;
-            OrtValue current = OrtValue.CreateTensorValueFromMemory(values, [count, .. _graph.InputShape]);
-            try
+            foreach (int stop in stops)
             {
-                foreach (int stop in editors.Keys.Append(_layers.Length - 1).Distinct())
-                {
-                    var wanted = taps.Where(t => t > from && t < stop).Prepend(stop).ToArray();
-                    var results = Run(from, stop, current, wanted);
-                    current.Dispose();
-                    held?.Dispose();
-                    held = results;
-                    current = results[0];
-                    for (int i = 1; i < wanted.Length; i++) captured[wanted[i]].Add(OrtSessions.ToBatch(results[i]));
-                    if (editors.TryGetValue(stop, out var editor))
-                        editor(new ActivationSpan(current.GetTensorMutableDataAsSpan<float>(), OrtSessions.Shape(current)));
-                    if (taps.Contains(stop)) captured[stop].Add(OrtSessions.ToBatch(current));
-                    from = stop;
-                }
-                return OrtSessions.ToBatch(current);
-            }
-            finally
-            {
-                if (held is null) current.Dispose();
+                var wanted = taps.Where(t => t > from && t < stop).Prepend(stop).ToArray();
+                var results = Run(from, stop, current, wanted);
+                current.Dispose();
                 held?.Dispose();
+                held = results;
+                current = results[0];
+                for (int i = 1; i < wanted.Length; i++) captured[wanted[i]] = OrtSessions.ToBatch(results[i]);
+                if (editors.TryGetValue(stop, out var editor))
+                    editor(new ActivationSpan(current.GetTensorMutableDataAsSpan<float>(), OrtSessions.Shape(current)));
+                if (taps.Contains(stop)) captured[stop] = OrtSessions.ToBatch(current);
+                from = stop;
             }
-        });
-        foreach (var (layer, parts) in captured) access!.Capture(_layers[layer].Name, Concatenate(parts, input.Count));
-        return logits;
+            foreach (var (layer, batch) in captured) access!.Capture(_layers[layer].Name, batch!);
+            return OrtSessions.ToBatch(current);
+        }
+        finally
+        {
+            if (held is null) current.Dispose();
+            held?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A graph exported for a fixed batch size, given another: each piece runs in batches of that size (the last one
+    /// padded with zeros), and editors and taps see the whole batch at once without the padding, as they do otherwise
+    /// (an editor may keep per-row state, such as which rows it changed).
+    /// </summary>
+    private FloatBatch ForwardInChunks(float[] pixels, int count, int[] stops, SortedDictionary<int, ActivationEditor> editors, HashSet<int> taps, LayerAccess? access)
+    {
+        var current = new FloatBatch(pixels, [count, .. _graph.InputShape]);
+        int from = GraphInput;
+        foreach (int stop in stops)
+        {
+            var wanted = taps.Where(t => t > from && t < stop).Prepend(stop).ToArray();
+            var outputs = RunInChunks(from, stop, wanted, current);
+            current = outputs[0];
+            for (int i = 1; i < wanted.Length; i++) access!.Capture(_layers[wanted[i]].Name, outputs[i]);
+            if (editors.TryGetValue(stop, out var editor)) editor(current.AsSpan());
+            if (taps.Contains(stop)) access!.Capture(_layers[stop].Name, current.Clone());
+            from = stop;
+        }
+        return current;
+    }
+
+    /// <summary>
+    /// The piece from <paramref name="from"/> to <paramref name="to"/> over the whole batch, every wanted output: in one
+    /// call, or for a graph with a fixed batch size, in batches of that size (the last one padded with zeros, its
+    /// padding dropped from the outputs).
+    /// </summary>
+    private FloatBatch[] RunInChunks(int from, int to, int[] wanted, FloatBatch input)
+    {
+        if (_graph.FixedBatch is not { } size || size == input.Count)
+        {
+            using var value = OrtValue.CreateTensorValueFromMemory(input.Data, input.Shape.Select(d => (long)d).ToArray());
+            using var results = Run(from, to, value, wanted);
+            return results.Select(OrtSessions.ToBatch).ToArray();
+        }
+        var parts = wanted.Select(_ => new List<FloatBatch>()).ToArray();
+        for (int start = 0; start < input.Count; start += size)
+        {
+            int n = Math.Min(size, input.Count - start);
+            var chunk = new float[size * input.SampleSize];
+            Array.Copy(input.Data, start * input.SampleSize, chunk, 0, n * input.SampleSize);
+            using var value = OrtValue.CreateTensorValueFromMemory(chunk, [size, .. input.SampleShape.Select(d => (long)d)]);
+            using var results = Run(from, to, value, wanted);
+            for (int i = 0; i < wanted.Length; i++)
+            {
+                var all = OrtSessions.ToBatch(results[i]);
+                parts[i].Add(new FloatBatch(all.Data[..(n * all.SampleSize)], [n, .. all.SampleShape]));
+            }
+        }
+        return parts.Select(p => Concatenate(p, input.Count)).ToArray();
     }
 
     public FloatBatch Head(FloatBatch input, string layer)
     {
         int index = LayerIndex(layer);
-        return Batched(Pixels(input), input.Count, (values, count) => RunOnce(GraphInput, index, values, [count, .. _graph.InputShape]));
+        return RunInChunks(GraphInput, index, [index], new FloatBatch(Pixels(input), [input.Count, .. _graph.InputShape]))[0];
     }
 
     public FloatBatch Tail(FloatBatch activation, string layer)
@@ -130,14 +182,7 @@ public sealed class OnnxLayeredModel : ILayeredModel
         if (!activation.SampleShape.SequenceEqual(shape))
             throw new ArgumentException($"Layer '{layer}' of '{Path}' has activations of shape [{string.Join(", ", shape)}]; got [{string.Join(", ", activation.SampleShape)}].");
         if (index == _layers.Length - 1) return activation.Clone();
-        return Batched(activation.Data, activation.Count, (values, count) => RunOnce(index, _layers.Length - 1, values, [count, .. shape]));
-    }
-
-    private FloatBatch RunOnce(int from, int to, float[] values, long[] shape)
-    {
-        using var input = OrtValue.CreateTensorValueFromMemory(values, shape);
-        using var results = Run(from, to, input, [to]);
-        return OrtSessions.ToBatch(results[0]);
+        return RunInChunks(index, _layers.Length - 1, [_layers.Length - 1], activation)[0];
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(int from, int to, OrtValue input, int[] outputs)
@@ -220,26 +265,6 @@ public sealed class OnnxLayeredModel : ILayeredModel
             throw new ArgumentException($"'{Path}' takes images of shape [{string.Join(", ", _graph.InputShape)}] (C, H, W); got [{string.Join(", ", input.SampleShape)}]. Resize the images to the model's size.");
         PixelRange.Check(input);
         return Normalization?.Apply(input) ?? input.Data;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="run"/> on the whole batch, or, for a graph with a fixed batch size, on batches of that size
-    /// (the last one padded with zeros, its padding dropped from the result).
-    /// </summary>
-    private FloatBatch Batched(float[] values, int count, Func<float[], int, FloatBatch> run)
-    {
-        if (_graph.FixedBatch is not { } fixedBatch || fixedBatch == count) return run(values, count);
-        int sample = count == 0 ? 0 : values.Length / count;
-        var parts = new List<FloatBatch>();
-        for (int start = 0; start < count; start += fixedBatch)
-        {
-            var chunk = new float[fixedBatch * sample];
-            int n = Math.Min(fixedBatch, count - start);
-            Array.Copy(values, start * sample, chunk, 0, n * sample);
-            var result = run(chunk, fixedBatch);
-            parts.Add(new FloatBatch(result.Data[..(n * result.SampleSize)], [n, .. result.SampleShape]));
-        }
-        return Concatenate(parts, count);
     }
 
     private static FloatBatch Concatenate(List<FloatBatch> parts, int count)

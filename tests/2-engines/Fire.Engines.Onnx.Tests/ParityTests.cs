@@ -112,4 +112,45 @@ public class ParityTests
         });
         for (int i = 0; i < batches.Length; i++) Assert.Equal(serial[i], parallel[i]);
     }
+
+    /// <summary>
+    /// torch.onnx.export without dynamic axes fixes the batch size: the engine runs such a graph in batches of that size,
+    /// and an editor still sees the whole batch at once, without the padding (it may keep per-row state), as do taps.
+    /// </summary>
+    [Theory]
+    [InlineData(Fixtures.SmallCnn)]
+    [InlineData(Fixtures.ResNet20)]
+    public void A_graph_with_a_fixed_batch_runs_any_batch_and_edits_and_taps_see_all_of_it(string fixture)
+    {
+        var proto = Fire.Onnx.OnnxModelFile.Read(Fixtures.Model(fixture));
+        foreach (var tensor in proto.Graph.Input.Concat(proto.Graph.Output))
+            tensor.Type.TensorType.Shape.Dim[0] = new global::Onnx.TensorShapeProto.Types.Dimension { DimValue = 2 };
+        using var fixedBatch = new OnnxLayeredModel(proto, fixture + " (batch 2)", Fixtures.Normalization(fixture), threads: 1);
+        using var dynamic = Fixtures.Open(fixture);
+        Assert.Equal(2, fixedBatch.FixedBatch);
+        var images = Fixtures.Images(5, dynamic.InputShape, seed: 11);
+        string edited = dynamic.LayerNames[2], tapped = dynamic.LayerNames[1];
+
+        (FloatBatch Logits, LayerAccess Access, List<int> Rows) Run(OnnxLayeredModel model)
+        {
+            var rows = new List<int>();
+            var access = new LayerAccess().Tap(tapped, edited).Edit(edited, a =>
+            {
+                rows.Add(a.Count);
+                for (int i = 0; i < a.Count; i++) a.Sample(i).Fill(i); // per-row state: row i becomes i everywhere
+            });
+            return (model.Forward(images, access), access, rows);
+        }
+
+        var expected = Run(dynamic);
+        var actual = Run(fixedBatch);
+        Assert.Equal([5], actual.Rows);
+        Assert.Equal([5, .. dynamic.DescribeLayers()[1].ActivationShape], actual.Access.Captured[tapped].Shape);
+        Assert.Equal(expected.Access.Captured[edited].Data, actual.Access.Captured[edited].Data);
+        Assert.True(Fixtures.MaxDifference(expected.Access.Captured[tapped].Data, actual.Access.Captured[tapped].Data) <= 1e-4f);
+        Assert.True(Fixtures.MaxDifference(expected.Logits.Data, actual.Logits.Data) <= 1e-4f);
+        Assert.True(Fixtures.MaxDifference(dynamic.Head(images, tapped).Data, fixedBatch.Head(images, tapped).Data) <= 1e-4f);
+        var activation = dynamic.Head(images, edited);
+        Assert.True(Fixtures.MaxDifference(dynamic.Tail(activation, edited).Data, fixedBatch.Tail(activation, edited).Data) <= 1e-4f);
+    }
 }
