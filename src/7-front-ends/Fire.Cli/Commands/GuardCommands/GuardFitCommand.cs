@@ -26,11 +26,15 @@ public sealed class GuardFitSettings : FireOptionSettings
     [Description("The fitted guard (default: runs/guard-<model file name>.json); `fire guard predict --guard` reads it.")]
     public string? Out { get; set; }
 
+    [CommandOption(EngineOption.Template)]
+    [Description(EngineOption.Help)]
+    public string? Engine { get; set; }
+
     public override ValidationResult Validate()
     {
         if (Model is null) return ValidationResult.Error("--model is required: the model to guard (a checkpoint or an .onnx file).");
         if (Flagged.Length == 0) return ValidationResult.Error("--flagged is required: the images flagged as poisoned (files, folders or archives).");
-        return base.Validate();
+        return EngineOption.Validate(Engine) is { Successful: false } error ? error : base.Validate();
     }
 }
 
@@ -44,7 +48,7 @@ public sealed class GuardFitCommand(IAnsiConsole console) : Command<GuardFitSett
     public override int Execute(CommandContext context, GuardFitSettings settings, CancellationToken cancellation)
     {
         settings.ApplyThreads();
-        using var deployed = settings.OpenModel(settings.Model!);
+        using var deployed = ModelFiles.Open(settings.Model!, settings.ModelInput() with { Engine = EngineOption.Parse(settings.Engine) });
         string outPath = Path.GetFullPath(settings.Out ?? Path.Combine("runs", $"guard-{Path.GetFileNameWithoutExtension(Fire.Training.Checkpoint.WeightsPath(settings.Model!))}{Fire.Guard.GuardFiles.Extension}"));
         OutputPaths.CheckFile(outPath, "--out", [.. Fire.Training.Checkpoint.Files(settings.Model!), .. settings.Flagged], "FIRE guard", GuardFiles.Recognises, settings.Force);
         // Checks layers and options before loading data; an ONNX model's normalisation and class names go into the guard file.

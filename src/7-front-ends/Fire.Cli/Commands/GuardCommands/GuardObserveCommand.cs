@@ -21,10 +21,14 @@ public sealed class GuardObserveSettings : SavedGuardSettings
     [Description("Where to write the updated guard (default: the --guard file, replaced atomically).")]
     public string? Out { get; set; }
 
+    [CommandOption(EngineOption.Template)]
+    [Description(EngineOption.Help)]
+    public string? Engine { get; set; }
+
     public override ValidationResult Validate()
     {
         if (Flagged.Length == 0) return ValidationResult.Error("--flagged is required: the newly flagged images (files, folders or archives).");
-        return base.Validate();
+        return EngineOption.Validate(Engine) is { Successful: false } error ? error : base.Validate();
     }
 }
 
@@ -41,7 +45,7 @@ public sealed class GuardObserveCommand(IAnsiConsole console) : Command<GuardObs
         // One writer at a time: a second `guard observe` waits, then loads the guard this one saved, so no update is lost.
         using var writing = FileLock.Acquire(settings.Guard!, TimeSpan.FromMinutes(10), message => console.MarkupLineInterpolated($"[yellow]{message}[/]"));
         using var outLock = outPath == Path.GetFullPath(settings.Guard!) ? null : FileLock.Acquire(outPath, TimeSpan.FromMinutes(10));
-        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput());
+        using var deployed = ModelFiles.OpenForGuard(settings.Model!, settings.Guard!, settings.ModelInput() with { Engine = EngineOption.Parse(settings.Engine) });
         using var guard = FireGuard.Load(settings.Guard!, deployed.Model);
         if (!guard.CanLearn)
             throw new InvalidDataException($"Guard '{settings.Guard}' was saved without its samples, so it can only predict. Fit it again with `fire guard fit` (which keeps them) to observe more flagged images.");
