@@ -50,6 +50,12 @@ public sealed class LayerRepair
             : score - CleanScores.Mean > 0 && Alpha != 0;
     }
 
+    /// <summary>
+    /// A score as answers report it: in clean standard deviations above the clean mean (when the clean scores do not
+    /// vary, its distance above the mean).
+    /// </summary>
+    public float StandardScore(float score) => (score - CleanScores.Mean) / (CleanScores.Std > 0 ? CleanScores.Std : 1f);
+
     /// <summary>Repairs one flattened activation in place; returns whether it changed. <paramref name="score"/> is its score before repair.</summary>
     public bool Repair(Span<float> activation, out float score)
     {

@@ -11,8 +11,8 @@ public readonly record struct PlanPrediction(int Label, float Confidence, int Mo
 /// almost none, so such a plan is <em>screened</em>: one unsplit forward pass (the engine's whole optimised graph) gives
 /// the model's own answers and, as taps, the unrepaired activations at the repaired layers; a row no repair would change
 /// keeps that answer (its activations are exactly those the repair sees), and only the rows some repair changes are run
-/// again: from their repaired tap through the rest of the network for a one-layer plan, from the input otherwise. Splitting the network at the repaired layer for every row cost a served guard about 8% of its
-/// throughput on ONNX Runtime (docs/serving.md).</para>
+/// again: from their repaired tap through the rest of the network for a one-layer plan, from the input otherwise.
+/// docs/serve.md measures what it costs served.</para>
 /// <para>Other plans (translation and projection move most rows) repair every row in one forward pass; only the rows a
 /// repair changed go through the rest of the network a second time, from their unrepaired activation at the first
 /// repaired layer, for the model's own label.</para>
@@ -54,7 +54,7 @@ public static class PlanPredictions
             for (int j = 0; j < repairs.Length && !changed; j++)
             {
                 changed = repairs[j].Changes(access.Captured[repairs[j].Layer].Sample(i), out float score);
-                if (j == 0) firstScore = StandardScore(repairs[0], score);
+                if (j == 0) firstScore = repairs[0].StandardScore(score);
             }
             results[i] = new PlanPrediction(labels[i], confidences[i], labels[i], false, firstScore);
             if (changed) changedRows.Add(i);
@@ -78,10 +78,6 @@ public static class PlanPredictions
         return results;
     }
 
-    /// <summary>The first repair's score in clean standard deviations above the clean mean.</summary>
-    private static float StandardScore(LayerRepair repair, float score) =>
-        (score - repair.CleanScores.Mean) / (repair.CleanScores.Std > 0 ? repair.CleanScores.Std : 1f);
-
     /// <summary>Every row through the repair in one pass; the changed rows' tails again, unrepaired, for the model's own label.</summary>
     private static PlanPrediction[] Repaired(ILayeredModel model, RepairPlan plan, FloatBatch images)
     {
@@ -100,7 +96,7 @@ public static class PlanPredictions
                 for (int i = 0; i < activations.Count; i++)
                 {
                     changed[i] |= repair.Repair(activations.Sample(i), out float score);
-                    if (isFirst) scores[i] = StandardScore(repair, score);
+                    if (isFirst) scores[i] = repair.StandardScore(score);
                 }
             });
         }

@@ -41,13 +41,12 @@ public sealed class RepairPlan
         foreach (var repair in Repairs)
         {
             bool report = scores is not null && ReferenceEquals(repair, first);
-            float std = repair.CleanScores.Std > 0 ? repair.CleanScores.Std : 1f;
             access.Edit(repair.Layer, activations =>
             {
                 for (int i = 0; i < activations.Count; i++)
                 {
                     repair.Repair(activations.Sample(i), out float score);
-                    if (report) scores![i] = (score - repair.CleanScores.Mean) / std;
+                    if (report) scores![i] = repair.StandardScore(score);
                 }
             });
         }
