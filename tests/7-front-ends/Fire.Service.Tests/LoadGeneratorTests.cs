@@ -29,7 +29,9 @@ public class LoadGeneratorTests
         // (0.8 s too long) and divided its requests by that time, so the run must end before 2 s; everything short of
         // that is slack for a loaded machine (the last requests in flight end after the run's time is up, and 0.5 s of
         // slack once failed in CI beside a build).
-        Assert.Equal(2, result.FlagsSent);
+        // The flag due at 1 s goes out only if the first one was answered by then (a loaded machine's first request can
+        // take longer); the one due at 2 s never does.
+        Assert.InRange(result.FlagsSent, 1, 2);
         // Every flag sent is answered, accepted or counted as an error (one CI run beside the CLI tests saw one of the
         // two fail at the HTTP level on loopback); at least one reaches the stub.
         Assert.Equal(result.FlagsSent, result.FlagsAccepted + result.FlagErrors);
