@@ -87,7 +87,6 @@ public sealed class OnnxLayeredModel : ILayeredModel
         var pixels = Pixels(input);
         if (_graph.FixedBatch is { } fixedBatch && fixedBatch != input.Count)
             return ForwardInChunks(pixels, input.Count, stops, editors, taps, access);
-        var captured = taps.ToDictionary(t => t, _ => (FloatBatch?)null);
         int from = GraphInput;
         IDisposable? held = null;
         OrtValue current = OrtValue.CreateTensorValueFromMemory(pixels, [input.Count, .. _graph.InputShape]);
@@ -95,19 +94,18 @@ public sealed class OnnxLayeredModel : ILayeredModel
         {
             foreach (int stop in stops)
             {
-                var wanted = taps.Where(t => t > from && t < stop).Prepend(stop).ToArray();
+                var wanted = taps.Where(t => t > from && t < stop).Order().Prepend(stop).ToArray();
                 var results = Run(from, stop, current, wanted);
                 current.Dispose();
                 held?.Dispose();
                 held = results;
                 current = results[0];
-                for (int i = 1; i < wanted.Length; i++) captured[wanted[i]] = OrtSessions.ToBatch(results[i]);
-                if (editors.TryGetValue(stop, out var editor))
-                    editor(new ActivationSpan(current.GetTensorMutableDataAsSpan<float>(), OrtSessions.Shape(current)));
-                if (taps.Contains(stop)) captured[stop] = OrtSessions.ToBatch(current);
+                // Taps and readers get the outputs where ONNX Runtime wrote them (a tap copies; a reader does not).
+                for (int i = 1; i < wanted.Length; i++) access!.Deliver(_layers[wanted[i]].Name, Span(results[i]));
+                if (editors.TryGetValue(stop, out var editor)) editor(Span(current));
+                if (taps.Contains(stop)) access!.Deliver(_layers[stop].Name, Span(current));
                 from = stop;
             }
-            foreach (var (layer, batch) in captured) access!.Capture(_layers[layer].Name, batch!);
             return OrtSessions.ToBatch(current);
         }
         finally
@@ -116,6 +114,8 @@ public sealed class OnnxLayeredModel : ILayeredModel
             held?.Dispose();
         }
     }
+
+    private static ActivationSpan Span(OrtValue value) => new(value.GetTensorMutableDataAsSpan<float>(), OrtSessions.Shape(value));
 
     /// <summary>
     /// A graph exported for a fixed batch size, given another: each piece runs in batches of that size (the last one

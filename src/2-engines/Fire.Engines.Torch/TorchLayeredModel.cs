@@ -43,7 +43,11 @@ public sealed class TorchLayeredModel : ILayeredModel, IBatchNormAmplifiable
             if (access is null) return null;
             Tensor? edited = null;
             if (access.Editors.TryGetValue(names[i], out var editor)) edited = Edited(x, editor);
-            if (access.Taps.Contains(names[i])) access.Capture(names[i], ToBatch(edited ?? x));
+            if (access.Taps.Contains(names[i]))
+            {
+                var read = TensorConversion.Editable(edited ?? x);
+                access.Deliver(names[i], new ActivationSpan(TensorConversion.Values(read), read.shape.Select(d => (int)d).ToArray()));
+            }
             return edited;
         });
         return ToBatch(logits);

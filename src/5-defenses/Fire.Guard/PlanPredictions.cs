@@ -9,9 +9,10 @@ public readonly record struct PlanPrediction(int Label, float Confidence, int Mo
 /// came from), with the model's own prediction too.
 /// <para>A plan of gated repairs changes only the rows whose score passes a threshold, and on clean traffic that is
 /// almost none, so such a plan is <em>screened</em>: one unsplit forward pass (the engine's whole optimised graph) gives
-/// the model's own answers and, as taps, the unrepaired activations at the repaired layers; a row no repair would change
-/// keeps that answer (its activations are exactly those the repair sees), and only the rows some repair changes are run
-/// again: from their repaired tap through the rest of the network for a one-layer plan, from the input otherwise.
+/// the model's own answers, and the repairs read the unrepaired activations at their layers where the engine holds them
+/// (<see cref="LayerAccess.Read"/>: no copy of the batch); a row no repair would change keeps that answer (its activations
+/// are exactly those the repair sees), and only the rows some repair changes are run again: a copy of their activation,
+/// repaired, through the rest of the network for a one-layer plan, from the input otherwise.
 /// docs/serve.md measures what it costs served.</para>
 /// <para>Other plans (translation and projection move most rows) repair every row in one forward pass; only the rows a
 /// repair changed go through the rest of the network a second time, from their unrepaired activation at the first
@@ -40,33 +41,39 @@ public static class PlanPredictions
     {
         var order = model.LayerNames.ToList();
         var repairs = plan.Repairs.OrderBy(r => order.IndexOf(r.Layer)).ToArray();
-        var access = new LayerAccess().Tap(repairs.Select(r => r.Layer).Distinct().ToArray());
+        var changed = new bool[images.Count];
+        var firstScores = new float[images.Count];
+        FloatBatch? changedActivations = null;
+        // The repaired layers are read where the engine holds them (no copy of the batch's activations): a row is
+        // changed when some repair would change it. Stopping at the first repair that does would not change the verdict,
+        // so each layer's repairs can be judged in whatever order the engine reads the layers.
+        var access = new LayerAccess();
+        foreach (var layer in repairs.Select(r => r.Layer).Distinct())
+        {
+            var atLayer = repairs.Where(r => r.Layer == layer).ToArray();
+            access.Read(layer, activations =>
+            {
+                for (int i = 0; i < activations.Count; i++)
+                    foreach (var repair in atLayer)
+                    {
+                        changed[i] |= repair.Changes(activations.Sample(i), out float score);
+                        if (ReferenceEquals(repair, repairs[0])) firstScores[i] = repair.StandardScore(score);
+                    }
+                if (repairs.Length == 1) changedActivations = ChangedRows(activations, changed);
+            });
+        }
         var logits = model.Forward(images, access);
         var labels = ModelPredictions.Argmax(logits);
         var confidences = ModelPredictions.Confidences(logits);
         var results = new PlanPrediction[images.Count];
-        var changedRows = new List<int>();
-        for (int i = 0; i < results.Length; i++)
+        for (int i = 0; i < results.Length; i++) results[i] = new PlanPrediction(labels[i], confidences[i], labels[i], false, firstScores[i]);
+        var rows = Enumerable.Range(0, changed.Length).Where(i => changed[i]).ToArray();
+        if (rows.Length == 0) return results;
+        if (changedActivations is not null)
         {
-            float firstScore = 0;
-            bool changed = false;
-            // Each repair sees this row's unrepaired activation as long as no repair before it changed the row.
-            for (int j = 0; j < repairs.Length && !changed; j++)
-            {
-                changed = repairs[j].Changes(access.Captured[repairs[j].Layer].Sample(i), out float score);
-                if (j == 0) firstScore = repairs[0].StandardScore(score);
-            }
-            results[i] = new PlanPrediction(labels[i], confidences[i], labels[i], false, firstScore);
-            if (changed) changedRows.Add(i);
-        }
-        if (changedRows.Count == 0) return results;
-        var rows = changedRows.ToArray();
-        if (repairs.Length == 1)
-        {
-            // One repair: its layer's tapped rows, repaired, need only the rest of the network.
-            var activations = BatchOps.Rows(access.Captured[repairs[0].Layer], rows);
-            for (int j = 0; j < rows.Length; j++) repairs[0].Repair(activations.Sample(j), out _);
-            var repaired = model.Tail(activations, repairs[0].Layer);
+            // One repair: its layer's changed rows, repaired, need only the rest of the network.
+            for (int j = 0; j < rows.Length; j++) repairs[0].Repair(changedActivations.Sample(j), out _);
+            var repaired = model.Tail(changedActivations, repairs[0].Layer);
             var repairedLabels = ModelPredictions.Argmax(repaired);
             var repairedConfidences = ModelPredictions.Confidences(repaired);
             for (int j = 0; j < rows.Length; j++)
@@ -76,6 +83,19 @@ public static class PlanPredictions
         var again = Repaired(model, plan, BatchOps.Rows(images, rows));
         for (int j = 0; j < rows.Length; j++) results[rows[j]] = again[j];
         return results;
+    }
+
+    /// <summary>A copy of the rows marked in <paramref name="changed"/> (null when none is).</summary>
+    private static FloatBatch? ChangedRows(ActivationSpan activations, bool[] changed)
+    {
+        int count = changed.Count(c => c);
+        if (count == 0) return null;
+        var shape = activations.Shape.ToArray();
+        shape[0] = count;
+        var data = new float[count * activations.SampleSize];
+        for (int i = 0, j = 0; i < activations.Count; i++)
+            if (changed[i]) activations.Sample(i).CopyTo(data.AsSpan(j++ * activations.SampleSize));
+        return new FloatBatch(data, shape);
     }
 
     /// <summary>Every row through the repair in one pass; the changed rows' tails again, unrepaired, for the model's own label.</summary>

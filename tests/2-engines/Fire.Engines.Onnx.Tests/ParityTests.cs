@@ -97,6 +97,31 @@ public class ParityTests
         Assert.Equal(43, model.ClassCount);
     }
 
+    /// <summary>A reader reads a layer in the same unsplit pass a tap would copy it from, in layer order, once per pass.</summary>
+    [Theory]
+    [InlineData(Fixtures.SmallCnn)]
+    [InlineData(Fixtures.ResNet20)]
+    public void Readers_see_what_taps_copy_without_splitting_the_pass(string fixture)
+    {
+        using var model = Fixtures.Open(fixture);
+        var images = Fixtures.Images(3, model.InputShape, seed: 9);
+        string early = model.LayerNames[1], late = model.LayerNames[^3];
+        var read = new List<(string Layer, float[] Values)>();
+        var readers = new LayerAccess()
+            .Read(late, a => read.Add((late, a.Values.ToArray())))
+            .Read(early, a => read.Add((early, a.Values.ToArray())));
+        var taps = new LayerAccess().Tap(early, late);
+
+        var logits = model.Forward(images, readers);
+        model.Forward(images, taps);
+
+        Assert.Equal([early, late], read.Select(r => r.Layer));
+        Assert.Equal(taps.Captured[early].Data, read[0].Values);
+        Assert.Equal(taps.Captured[late].Data, read[1].Values);
+        Assert.Empty(readers.Captured);
+        Assert.Equal(model.Forward(images, new LayerAccess().Tap(early, late)).Data, logits.Data);
+    }
+
     [Fact]
     public void Concurrent_calls_agree_with_serial_ones()
     {

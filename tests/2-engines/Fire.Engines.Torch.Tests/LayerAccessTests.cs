@@ -74,4 +74,21 @@ public class LayerAccessTests
         Assert.Equal(new[] { ("flat", 0L), ("hidden", 6L), ("out", 6L) }, net.LayerParameterCounts());
         Assert.Equal(12, net.ParameterCount());
     }
+
+    [Fact]
+    public void A_reader_sees_the_edited_activation_and_leaves_the_logits_alone()
+    {
+        using var model = new TorchLayeredModel(new TinyNet(), ownsNet: true);
+        float[]? read = null;
+        var access = new LayerAccess()
+            .Edit("hidden", h => h.Values[0] += 1)
+            .Read("hidden", h => read = h.Values.ToArray());
+        var logits = model.Forward(Images, access);
+        var hidden = TinyNet.Apply(TinyNet.W1, TinyNet.B1, Normalized(0));
+        Assert.Equal(hidden[0] + 1, read![0]);
+        Assert.Equal(hidden[1], read[1]);
+        Assert.Equal(4, read.Length);
+        Assert.Empty(access.Captured);
+        Assert.Equal(TinyNet.Apply(TinyNet.W2, TinyNet.B2, [hidden[0] + 1, hidden[1]]), logits.Data[..2]);
+    }
 }

@@ -27,3 +27,6 @@ public readonly ref struct ActivationSpan
 
 /// <summary>Changes one layer's activations in place; the rest of the network runs on what it leaves.</summary>
 public delegate void ActivationEditor(ActivationSpan activations);
+
+/// <summary>Reads one layer's activations where the engine holds them, during the pass; it must not change or keep them.</summary>
+public delegate void ActivationReader(ActivationSpan activations);
