@@ -17,11 +17,15 @@ namespace Fire.Guard;
 /// </summary>
 public sealed record CleanScoreStatistics(float Mean, float Std, float Threshold, float Quantile, int Count, float? PoisonedFloor = null)
 {
-    public static CleanScoreStatistics Measure(TriggerDirection direction, FloatBatch cleanActivations, float quantile, FloatBatch? poisonedActivations = null)
+    public static CleanScoreStatistics Measure(TriggerDirection direction, FloatBatch cleanActivations, float quantile, FloatBatch? poisonedActivations = null) =>
+        Measure(direction, cleanActivations, quantile, poisonedActivations is null ? [] : [poisonedActivations]);
+
+    /// <summary>The same, with the observed poisoned activations in parts (a served guard keeps them as they arrived).</summary>
+    public static CleanScoreStatistics Measure(TriggerDirection direction, FloatBatch cleanActivations, float quantile, IReadOnlyList<FloatBatch> poisonedParts)
     {
         if (cleanActivations.Count == 0) throw new ArgumentException("Clean score statistics need at least one clean activation.");
-        return FromScores(Scores(direction, cleanActivations, "clean"), quantile,
-            poisonedActivations is { Count: > 0 } ? Scores(direction, poisonedActivations, "poisoned") : null);
+        var poisoned = poisonedParts.SelectMany(part => Scores(direction, part, "poisoned")).ToArray();
+        return FromScores(Scores(direction, cleanActivations, "clean"), quantile, poisoned.Length > 0 ? poisoned : null);
     }
 
     public static CleanScoreStatistics FromScores(double[] scores, float quantile, double[]? poisonedScores = null)
