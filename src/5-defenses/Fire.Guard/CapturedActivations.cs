@@ -24,7 +24,7 @@ internal sealed class CapturedActivations
                 kept.Parts.Add(Run(model, observed, rows[kept.Rows.Length..], layer, batchSize));
                 _entries[layer] = kept with { Rows = rows };
             }
-            return kept.Parts;
+            return [.. kept.Parts];
         }
         var fresh = new List<FloatBatch>();
         if (rows.Length > 0) fresh.Add(Run(model, observed, rows, layer, batchSize));

@@ -48,11 +48,16 @@ public static class PlanPredictions
         // changed when some repair would change it. Stopping at the first repair that does would not change the verdict,
         // so each layer's repairs can be judged in whatever order the engine reads the layers.
         var access = new LayerAccess();
+        var reads = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var layer in repairs.Select(r => r.Layer).Distinct())
         {
             var atLayer = repairs.Where(r => r.Layer == layer).ToArray();
+            reads[layer] = 0;
             access.Read(layer, activations =>
             {
+                if (activations.Count != images.Count)
+                    throw new InvalidOperationException($"The model handed {activations.Count} rows of layer '{layer}' to a reader for a batch of {images.Count}: an engine must hand over the whole batch at once.");
+                reads[layer]++;
                 for (int i = 0; i < activations.Count; i++)
                     foreach (var repair in atLayer)
                     {
@@ -63,6 +68,9 @@ public static class PlanPredictions
             });
         }
         var logits = model.Forward(images, access);
+        // A row the repairs never saw would silently count as unchanged: an engine that skips a reader is refused.
+        if (reads.FirstOrDefault(r => r.Value != 1) is { Key: not null } unread)
+            throw new InvalidOperationException($"The model handed layer '{unread.Key}' to its reader {unread.Value} times in one pass, not once: its engine does not honour LayerAccess readers.");
         var labels = ModelPredictions.Argmax(logits);
         var confidences = ModelPredictions.Confidences(logits);
         var results = new PlanPrediction[images.Count];

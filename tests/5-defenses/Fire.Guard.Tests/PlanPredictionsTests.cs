@@ -81,11 +81,24 @@ public class PlanPredictionsTests
     }
 
     /// <summary>Counts the rows of each call: forward passes without an edit, with one, and tails.</summary>
+    [Fact]
+    public void AnEngineThatSkipsTheReadersIsRefusedRatherThanLeftUnrepaired()
+    {
+        using var model = new CountingModel(new ToyLayeredModel(2, 2, ("features", x => (float[])x.Clone()), ("logits", x => (float[])x.Clone())))
+            { IgnoresAccess = true };
+        var plan = Plan(Repair("features", RepairMode.GatedTranslate));
+        var error = Assert.Throws<InvalidOperationException>(() => PlanPredictions.Predict(model, plan, ToyLayeredModel.Batch([6f, 5f])));
+        Assert.Contains("'features'", error.Message);
+        Assert.Contains("does not honour LayerAccess readers", error.Message);
+    }
+
     private sealed class CountingModel(ToyLayeredModel inner) : ILayeredModel
     {
         public List<int> PlainForwardRows { get; } = [];
         public List<int> EditedForwardRows { get; } = [];
         public List<int> TailRows { get; } = [];
+        /// <summary>Acts as an engine that does not honour readers and taps.</summary>
+        public bool IgnoresAccess { get; init; }
         public int[] InputShape => inner.InputShape;
         public int ClassCount => inner.ClassCount;
         public IReadOnlyList<string> LayerNames => inner.LayerNames;
@@ -94,7 +107,7 @@ public class PlanPredictionsTests
         public FloatBatch Forward(FloatBatch input, LayerAccess? access = null)
         {
             (access is { Editors.Count: > 0 } ? EditedForwardRows : PlainForwardRows).Add(input.Count);
-            return inner.Forward(input, access);
+            return inner.Forward(input, IgnoresAccess ? null : access);
         }
 
         public FloatBatch Head(FloatBatch input, string layer) => inner.Head(input, layer);

@@ -33,11 +33,12 @@ public sealed class LayerAccess
     /// <summary>
     /// Hands the layer's activations to <paramref name="reader"/> during the pass, in the engine's own memory where it can:
     /// no copy and no allocation of the batch's size (a served guard reads its scores this way on every request). Unlike an
-    /// editor, a reader does not make an engine split the graph; it must not change or keep the span.
+    /// editor, a reader does not make an engine split the graph; it must not change or keep the span. Several readers at one
+    /// layer are called in the order they were added.
     /// </summary>
     public LayerAccess Read(string layer, ActivationReader reader)
     {
-        _readers[layer] = reader;
+        _readers[layer] = _readers.TryGetValue(layer, out var earlier) ? earlier + reader : reader;
         _taps.Add(layer);
         return this;
     }

@@ -30,4 +30,13 @@ public class LayerAccessTests
         Assert.Empty(access.Captured);
         Assert.Equal(["h"], access.NamedLayers);
     }
+
+    [Fact]
+    public void Readers_added_at_one_layer_are_all_called_in_order()
+    {
+        var calls = new List<string>();
+        var access = new LayerAccess().Read("h", _ => calls.Add("first")).Read("h", _ => calls.Add("second"));
+        access.Deliver("h", new ActivationSpan(new float[2], [1, 2]));
+        Assert.Equal(["first", "second"], calls);
+    }
 }
