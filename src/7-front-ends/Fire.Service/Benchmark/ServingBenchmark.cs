@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Fire.Guard;
 using Fire.Service.Security;
 using Fire.Service.Serving;
 
@@ -23,7 +24,7 @@ public sealed record MemorySample(double Seconds, long WorkingSetBytes, long Man
 public sealed record CellResult(LoadResult Load, double Batch1MedianMs, double Batch1P99Ms, double LoadAverage, UpdateCosts? Updates = null, int Checkpoints = 0);
 
 public sealed record ServingBenchmarkResult(IReadOnlyList<ModelTiming> Timings, IReadOnlyList<CellResult> Cells, IReadOnlyList<MemorySample> Memory,
-    LoadResult? MemoryRun, int EngineThreads, UpdateCosts? MemoryRunUpdates = null, int MemoryRunCheckpoints = 0);
+    LoadResult? MemoryRun, int EngineThreads, UpdateCosts? MemoryRunUpdates = null, int MemoryRunCheckpoints = 0, IReadOnlyList<GuardCost>? GuardCosts = null);
 
 /// <summary>
 /// The serving benchmark on loopback: the model's own timings at each thread count tried; then, at the chosen thread
@@ -33,6 +34,9 @@ public sealed record ServingBenchmarkResult(IReadOnlyList<ModelTiming> Timings, 
 /// </summary>
 public static class ServingBenchmark
 {
+    /// <summary>The batch sizes at which the guard's cost on the model alone is timed: one request, and batches the batcher gathers under load.</summary>
+    public static readonly int[] GuardCostBatches = [1, 8, 32];
+
     public static async Task<ServingBenchmarkResult> RunAsync(ILayeredModel model, string guardPath, IReadOnlyList<byte[]> requests, IReadOnlyList<byte[]> flags,
         string workDirectory, int[] clientCounts, TimeSpan cell, TimeSpan? memoryRun, int[] threadCounts, int engineThreads, Action<int> setThreads,
         IProgress<string> progress, CheckpointPolicy? checkpoints = null)
@@ -45,6 +49,10 @@ public static class ServingBenchmark
             progress.Report($"model alone, {threads} thread(s): {timings[^1]}");
         }
         setThreads(engineThreads);
+        var plan = FireGuard.Load(guardPath, model).Plan;
+        var guardCosts = GuardCost.Measure(model, plan, GuardCost.Decode(requests, model.InputShape), GuardCostBatches);
+        foreach (var cost in guardCosts)
+            progress.Report($"guard on the model alone, batch {cost.Batch}: bare {cost.BareMs:F3} ms, guarded {cost.GuardedMs:F3} ms ({cost.Ratio:F3}x), {cost.GuardedKiBAllocated:F1} KiB allocated per guarded call");
         string key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var keys = KeyRing.Parse($$"""{"keys": [{"id": "bench", "key": "{{key}}", "roles": ["admin"]}]}""", "benchmark keys");
         var cells = new List<CellResult>();
@@ -115,7 +123,7 @@ public static class ServingBenchmark
             sampling.Cancel();
             await sampler;
         }
-        return new ServingBenchmarkResult(timings, cells, memory, memoryResult, engineThreads, memoryCosts, memoryCheckpoints);
+        return new ServingBenchmarkResult(timings, cells, memory, memoryResult, engineThreads, memoryCosts, memoryCheckpoints, guardCosts);
     }
 
     /// <summary>A service on a loopback port with a fresh state folder, stopped and closed on disposal.</summary>

@@ -131,9 +131,12 @@ public sealed class ImageInputReader(int[] inputShape, RequestLimits limits)
             throw Bad(e.Message);
         }
         CheckSide(image.Width, image.Height, what);
-        var fitted = ImageResizer.Resize(image.WithChannels(inputShape[0]), inputShape[1], inputShape[2]);
-        return PixelBytes.ToFloats(fitted.Pixels);
+        return Fit(image, inputShape);
     }
+
+    /// <summary>A decoded image as the model takes it: its channel count and size, [0, 1] floats (C, H, W).</summary>
+    public static float[] Fit(PlanarImage image, int[] inputShape) =>
+        PixelBytes.ToFloats(ImageResizer.Resize(image.WithChannels(inputShape[0]), inputShape[1], inputShape[2]).Pixels);
 
     private void CheckSide(int width, int height, string what)
     {

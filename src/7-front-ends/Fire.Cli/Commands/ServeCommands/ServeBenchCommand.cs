@@ -126,6 +126,19 @@ public sealed class ServeBenchCommand(IAnsiConsole console) : Command<ServeBench
         md.AppendLine();
         md.AppendLine($"The service ran with {result.EngineThreads} engine thread(s): `EngineThreads.Choose` (the cores free now, less one kept for HTTP and guard updates).");
         md.AppendLine();
+        if (result.GuardCosts is { Count: > 0 } guardCosts)
+        {
+            md.AppendLine("## The guard on the model alone");
+            md.AppendLine();
+            md.AppendLine($"The guarded call the service makes (`PlanPredictions.Predict` with the guard's plan as loaded) against the bare forward pass, on batches of the request images, {result.EngineThreads} engine thread(s), no HTTP: " +
+                          "20 warm-up calls each, then 10 rounds alternating 30 calls of each; median over rounds of the mean call time. Allocated: managed memory per guarded call.");
+            md.AppendLine();
+            md.AppendLine("| batch | bare (ms) | guarded (ms) | guarded / bare | allocated per guarded call (KiB) |");
+            md.AppendLine("|---:|---:|---:|---:|---:|");
+            foreach (var c in guardCosts)
+                md.AppendLine($"| {c.Batch} | {F(c.BareMs, "F3")} | {F(c.GuardedMs, "F3")} | {F(c.Ratio, "F3")} | {F(c.GuardedKiBAllocated, "F1")} |");
+            md.AppendLine();
+        }
         md.AppendLine("## Throughput and latency");
         md.AppendLine();
         md.AppendLine("| clients | mode | req/s | p50 (ms) | p99 (ms) | errors | flags accepted / sent | flag answer median / max (ms) | model batch-1 median / p99 (ms) | load | guard / bare throughput | p99 / batch-1 median |");
