@@ -3,12 +3,15 @@ namespace Fire.Guard;
 /// <summary>Row gathering and stacking on <see cref="FloatBatch"/> (slicing and arg-max live in Baselines' BatchSlicing and ModelPredictions).</summary>
 internal static class BatchOps
 {
-    public static FloatBatch Rows(FloatBatch batch, IReadOnlyList<int> rows)
+    public static FloatBatch Rows(FloatBatch batch, IReadOnlyList<int> rows) => Rows(batch.AsSpan(), rows);
+
+    /// <summary>A copy of <paramref name="rows"/> of activations wherever they lie (an engine's own memory included).</summary>
+    public static FloatBatch Rows(ActivationSpan batch, IReadOnlyList<int> rows)
     {
         int size = batch.SampleSize;
         var data = new float[rows.Count * size];
         for (int i = 0; i < rows.Count; i++) batch.Sample(rows[i]).CopyTo(data.AsSpan(i * size, size));
-        return new FloatBatch(data, [rows.Count, .. batch.SampleShape]);
+        return new FloatBatch(data, [rows.Count, .. batch.Shape[1..]]);
     }
 
     public static FloatBatch Stack(IReadOnlyList<float[]> samples, int[] sampleShape)

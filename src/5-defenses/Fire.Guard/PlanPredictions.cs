@@ -64,7 +64,7 @@ public static class PlanPredictions
                         changed[i] |= repair.Changes(activations.Sample(i), out float score);
                         if (ReferenceEquals(repair, repairs[0])) firstScores[i] = repair.StandardScore(score);
                     }
-                if (repairs.Length == 1) changedActivations = ChangedRows(activations, changed);
+                if (repairs.Length == 1 && ChangedRows(changed) is { Length: > 0 } rows) changedActivations = BatchOps.Rows(activations, rows);
             });
         }
         var logits = model.Forward(images, access);
@@ -75,7 +75,7 @@ public static class PlanPredictions
         var confidences = ModelPredictions.Confidences(logits);
         var results = new PlanPrediction[images.Count];
         for (int i = 0; i < results.Length; i++) results[i] = new PlanPrediction(labels[i], confidences[i], labels[i], false, firstScores[i]);
-        var rows = Enumerable.Range(0, changed.Length).Where(i => changed[i]).ToArray();
+        var rows = ChangedRows(changed);
         if (rows.Length == 0) return results;
         if (changedActivations is not null)
         {
@@ -93,18 +93,7 @@ public static class PlanPredictions
         return results;
     }
 
-    /// <summary>A copy of the rows marked in <paramref name="changed"/> (null when none is).</summary>
-    private static FloatBatch? ChangedRows(ActivationSpan activations, bool[] changed)
-    {
-        int count = changed.Count(c => c);
-        if (count == 0) return null;
-        var shape = activations.Shape.ToArray();
-        shape[0] = count;
-        var data = new float[count * activations.SampleSize];
-        for (int i = 0, j = 0; i < activations.Count; i++)
-            if (changed[i]) activations.Sample(i).CopyTo(data.AsSpan(j++ * activations.SampleSize));
-        return new FloatBatch(data, shape);
-    }
+    private static int[] ChangedRows(bool[] changed) => Enumerable.Range(0, changed.Length).Where(i => changed[i]).ToArray();
 
     /// <summary>Every row through the repair in one pass; the changed rows' tails again, unrepaired, for the model's own label.</summary>
     private static PlanPrediction[] Repaired(ILayeredModel model, RepairPlan plan, FloatBatch images)

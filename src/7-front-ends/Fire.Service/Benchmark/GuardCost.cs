@@ -51,9 +51,7 @@ public sealed record GuardCost(int Batch, double BareMs, double GuardedMs, doubl
         int size = inputShape.Aggregate(1, (a, d) => a * d);
         var data = new float[encoded.Count * size];
         for (int i = 0; i < encoded.Count; i++)
-        {
             ImageInputReader.Fit(ImageDecoder.Decode(encoded[i], $"request image {i + 1}"), inputShape).CopyTo(data, i * size);
-        }
         return new FloatBatch(data, [encoded.Count, .. inputShape]);
     }
 

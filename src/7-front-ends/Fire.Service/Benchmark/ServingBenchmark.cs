@@ -49,8 +49,9 @@ public static class ServingBenchmark
             progress.Report($"model alone, {threads} thread(s): {timings[^1]}");
         }
         setThreads(engineThreads);
-        var plan = FireGuard.Load(guardPath, model).Plan;
-        var guardCosts = GuardCost.Measure(model, plan, GuardCost.Decode(requests, model.InputShape), GuardCostBatches);
+        IReadOnlyList<GuardCost> guardCosts;
+        using (var guard = FireGuard.Load(guardPath, model))
+            guardCosts = GuardCost.Measure(model, guard.Plan, GuardCost.Decode(requests, model.InputShape), GuardCostBatches);
         foreach (var cost in guardCosts)
             progress.Report($"guard on the model alone, batch {cost.Batch}: bare {cost.BareMs:F3} ms, guarded {cost.GuardedMs:F3} ms ({cost.Ratio:F3}x), {cost.GuardedKiBAllocated:F1} KiB allocated per guarded call");
         string key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
