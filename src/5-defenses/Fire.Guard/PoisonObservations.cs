@@ -122,12 +122,14 @@ internal sealed class PoisonObservations
 
     /// <summary>
     /// Per-sample vectors at one layer for cross-validation: what each sample adds to the direction (unpaired: its
-    /// activation averaged with its augmented copies; paired: its difference) and its plain poisoned activation.
+    /// activation averaged with its augmented copies; paired: its difference) and its plain poisoned activation. Unpaired
+    /// without augmentation both are the same batch (read only), which saves a copy of k activations per layer.
     /// </summary>
     public (FloatBatch Contributions, FloatBatch Activations) SampleVectors(ILayeredModel model, string layer, FireOptions options)
     {
         var poisoned = BatchOps.Stack(Poisoned, SampleShape);
         var activations = ModelRunner.Activations(model, poisoned, layer, options.BatchSize);
+        if (Source != DirectionSource.Paired && !options.Augmentation.Enabled) return (activations, activations); // both read-only
         var contributions = activations.Clone();
         if (Source == DirectionSource.Paired)
         {

@@ -13,8 +13,9 @@ internal static class RepairedPredictions
     /// <summary>
     /// Predictions after each of <paramref name="repairs"/> (all at one layer), from that layer's <paramref name="activations"/>.
     /// Rows a repair leaves untouched keep their unrepaired output; the changed rows of all repairs go through the tail together,
-    /// in as few calls as possible. Only the changed rows are copied (the automatic choice calls this for every candidate
-    /// and fold, and copying every row for each allocated gigabytes per re-selection in a served guard).
+    /// <paramref name="batchSize"/> at a time, gathered into one buffer that each chunk reuses. The automatic choice calls this
+    /// for every candidate and fold: copying every row for each allocated gigabytes per re-selection in a served guard, and
+    /// gathering all changed rows at once (up to k x 24 settings) held a copy the size of the whole candidate grid.
     /// </summary>
     public static Outputs[] AtLayer(ILayeredModel model, IReadOnlyList<LayerRepair> repairs, FloatBatch activations, Outputs unrepaired, int batchSize)
     {
@@ -24,19 +25,28 @@ internal static class RepairedPredictions
             for (int row = 0; row < activations.Count; row++)
                 if (repairs[r].Changes(activations.Sample(row), out _)) changedRows.Add((r, row));
         if (changedRows.Count == 0) return predictions;
-        var repaired = new FloatBatch(new float[changedRows.Count * activations.SampleSize], [changedRows.Count, .. activations.SampleShape]);
-        for (int j = 0; j < changedRows.Count; j++)
+
+        int size = activations.SampleSize;
+        var buffer = new float[Math.Min(batchSize, changedRows.Count) * size];
+        for (int start = 0; start < changedRows.Count; start += batchSize)
         {
-            var (repair, row) = changedRows[j];
-            activations.Sample(row).CopyTo(repaired.Sample(j));
-            repairs[repair].Repair(repaired.Sample(j), out _);
-        }
-        var tail = ModelRunner.PredictFrom(model, repaired, repairs[0].Layer, batchSize);
-        for (int j = 0; j < changedRows.Count; j++)
-        {
-            var (repair, row) = changedRows[j];
-            predictions[repair].Labels[row] = tail.Labels[j];
-            predictions[repair].Confidences[row] = tail.Confidences[j];
+            int count = Math.Min(batchSize, changedRows.Count - start);
+            var chunk = new FloatBatch(count * size == buffer.Length ? buffer : buffer[..(count * size)], [count, .. activations.SampleShape]);
+            for (int j = 0; j < count; j++)
+            {
+                var (repair, row) = changedRows[start + j];
+                activations.Sample(row).CopyTo(chunk.Sample(j));
+                repairs[repair].Repair(chunk.Sample(j), out _);
+            }
+            var logits = model.Tail(chunk, repairs[0].Layer);
+            var labels = ModelPredictions.Argmax(logits);
+            var confidences = ModelPredictions.Confidences(logits);
+            for (int j = 0; j < count; j++)
+            {
+                var (repair, row) = changedRows[start + j];
+                predictions[repair].Labels[row] = labels[j];
+                predictions[repair].Confidences[row] = confidences[j];
+            }
         }
         return predictions;
     }

@@ -26,7 +26,7 @@ public class TargetLikenessLayerCountTests
     public void The_smallest_p_value_follows_the_shuffle_count()
     {
         var apart = Enumerable.Range(0, 24).Select(i => new[] { (i < 12 ? 10f : -10f) + 0.1f * MathF.Sin(i), MathF.Cos(i) }).ToArray();
-        double p = TargetLikenessTest.PValue(TargetLikenessTest.Gram(ToyLayeredModel.Batch(apart)), 12, new Random(1), permutations: 4399);
+        double p = TargetLikenessTest.PValue(TargetLikenessTest.CentredGram(ToyLayeredModel.Batch(apart)), 12, new Random(1), permutations: 4399);
         Assert.Equal(1.0 / 4400, p);
         Assert.True(p < 0.01 / 22);
     }

@@ -10,7 +10,7 @@ public class TargetLikenessTests
     public void TheGroupSumTimesTheSizeFactorIsTheSquaredDistanceOfTheMeans()
     {
         float[][] rows = [[1, 2], [3, -1], [0, 0], [5, 4], [-2, 1]];
-        var gram = TargetLikenessTest.Gram(ToyLayeredModel.Batch(rows));
+        var gram = TargetLikenessTest.CentredGram(ToyLayeredModel.Batch(rows));
         int[] order = [3, 0, 4, 1, 2];
         foreach (int first in new[] { 2, 3 })
         {
@@ -26,10 +26,10 @@ public class TargetLikenessTests
     public void GroupsFarApartGetTheSmallestPValueAndIdenticalSamplesTheLargest()
     {
         var apart = Enumerable.Range(0, 24).Select(i => new[] { (i < 12 ? 10f : -10f) + 0.1f * MathF.Sin(i), MathF.Cos(i) }).ToArray();
-        Assert.Equal(1.0 / (TargetLikenessTest.Permutations + 1), TargetLikenessTest.PValue(TargetLikenessTest.Gram(ToyLayeredModel.Batch(apart)), 12, new Random(1)));
+        Assert.Equal(1.0 / (TargetLikenessTest.Permutations + 1), TargetLikenessTest.PValue(TargetLikenessTest.CentredGram(ToyLayeredModel.Batch(apart)), 12, new Random(1)));
 
         var same = Enumerable.Range(0, 24).Select(_ => new[] { 3f, -1f }).ToArray();
-        Assert.Equal(1.0, TargetLikenessTest.PValue(TargetLikenessTest.Gram(ToyLayeredModel.Batch(same)), 12, new Random(1)));
+        Assert.Equal(1.0, TargetLikenessTest.PValue(TargetLikenessTest.CentredGram(ToyLayeredModel.Batch(same)), 12, new Random(1)));
     }
 
     /// <summary>Draws of one distribution: the p-value is not small (seeded, so exact), and it is the same for the same seed.</summary>
@@ -37,7 +37,7 @@ public class TargetLikenessTests
     public void DrawsOfOneDistributionAreNotToldApart()
     {
         var rows = Enumerable.Range(0, 40).Select(i => new[] { MathF.Sin(3.7f * i), MathF.Cos(5.3f * i), MathF.Sin(1.1f * i + 2) }).ToArray();
-        var gram = TargetLikenessTest.Gram(ToyLayeredModel.Batch(rows));
+        var gram = TargetLikenessTest.CentredGram(ToyLayeredModel.Batch(rows));
         double p = TargetLikenessTest.PValue(gram, 15, new Random(7));
         Assert.InRange(p, 0.05, 1.0);
         Assert.Equal(p, TargetLikenessTest.PValue(gram, 15, new Random(7)));
