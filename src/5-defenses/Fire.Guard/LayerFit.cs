@@ -23,15 +23,15 @@ internal sealed record LayerFit(int LayerIndex, IReadOnlyDictionary<DirectionDen
         var cleanFit = clean.FitActivations(model, layer, options.BatchSize);
         var cleanMeans = clean.Means[layer];
         var cleanMean = cleanMeans.Mean();
-        FittedDirection Fitted(float[] beta, FloatBatch floorActivations)
+        FittedDirection Fitted(float[] beta, int[] floorRows)
         {
             var direction = new TriggerDirection(layer, beta, cleanMean);
-            return new(direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile, floorActivations));
+            return new(direction, CleanScoreStatistics.Measure(direction, cleanFit, options.GateQuantile, activations, floorRows));
         }
         var folds = samples.Folds;
         var foldMeans = folds.Fits.Select(rows => Mean(contributions, samples.DirectionRows(rows))).ToArray();
         // The gate's floor sees only the captured samples among those the direction was fitted on (the same rows for every density).
-        FloatBatch Floor(IEnumerable<int> fitRows) => BatchOps.Rows(activations, fitRows.Where(samples.Captured.Contains).ToArray());
+        int[] Floor(IEnumerable<int> fitRows) => fitRows.Where(samples.Captured.Contains).ToArray();
         var deployedFloor = Floor(Enumerable.Range(0, samples.Count));
         var foldFloors = folds.Fits.Select(Floor).ToArray();
         return new LayerFit(layerIndex, densities.ToDictionary(density => density, density =>

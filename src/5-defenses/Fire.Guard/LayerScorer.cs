@@ -20,7 +20,7 @@ internal sealed class LayerScorer(ILayeredModel model, CleanReference clean, Fir
         {
             var test = folds.Tests[f];
             var outputs = RepairedPredictions.AtLayer(model, settings.Select(setting => fit.FoldRepair(f, setting)).ToList(),
-                BatchOps.Rows(activations, test), samples.Unrepaired.Rows(test), options.BatchSize);
+                activations, samples.Unrepaired.Rows(test), options.BatchSize, rows: test);
             for (int c = 0; c < settings.Count; c++)
             for (int j = 0; j < test.Length; j++)
                 heldOut[c].Add((test[j], outputs[c].Labels[j], outputs[c].Confidences[j]));

@@ -37,6 +37,12 @@ public class RepairedPredictionsTests
             Assert.Equal(whole[r].Confidences, chunked[r].Confidences);
         }
         Assert.Equal([0, 0, 0, 1, 0], unrepaired.Labels); // the unrepaired outputs are copied, not edited
+
+        int[] rows = [4, 1, 2];
+        var some = RepairedPredictions.AtLayer(model, repairs, Activations, unrepaired.Rows(rows), batchSize: 2, rows);
+        for (int r = 0; r < repairs.Length; r++)
+            Assert.Equal(rows.Select(row => whole[r].Labels[row]), some[r].Labels);
+        Assert.Throws<ArgumentException>(() => RepairedPredictions.AtLayer(model, repairs, Activations, unrepaired, batchSize: 2, rows));
     }
 
     [Fact]
