@@ -35,6 +35,7 @@ public sealed record CleanScoreStatistics(float Mean, float Std, float Threshold
     /// </summary>
     public static CleanScoreStatistics Measure(TriggerDirection direction, FloatBatch cleanActivations, float quantile, FloatBatch poisoned, IReadOnlyList<int> poisonedRows)
     {
+        ArgumentNullException.ThrowIfNull(poisonedRows);
         if (cleanActivations.Count == 0) throw new ArgumentException("Clean score statistics need at least one clean activation.");
         var scores = Scores(direction, poisoned, "poisoned", poisonedRows);
         return FromScores(Scores(direction, cleanActivations, "clean"), quantile, scores.Length > 0 ? scores : null);

@@ -21,6 +21,7 @@ internal static class RepairedPredictions
     public static Outputs[] AtLayer(ILayeredModel model, IReadOnlyList<LayerRepair> repairs, FloatBatch activations, Outputs unrepaired, int batchSize,
         IReadOnlyList<int>? rows = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         int count = rows?.Count ?? activations.Count;
         if (unrepaired.Labels.Length != count)
             throw new ArgumentException($"{count} rows to repair but {unrepaired.Labels.Length} unrepaired outputs.", nameof(unrepaired));
@@ -37,7 +38,7 @@ internal static class RepairedPredictions
         for (int start = 0; start < changedRows.Count; start += batchSize)
         {
             int chunkRows = Math.Min(batchSize, changedRows.Count - start);
-            var chunk = new FloatBatch(chunkRows * size == buffer.Length ? buffer : buffer[..(chunkRows * size)], [chunkRows, .. activations.SampleShape]);
+            var chunk = new FloatBatch(chunkRows * size == buffer.Length ? buffer : new float[chunkRows * size], [chunkRows, .. activations.SampleShape]);
             for (int j = 0; j < chunkRows; j++)
             {
                 var (repair, row) = changedRows[start + j];

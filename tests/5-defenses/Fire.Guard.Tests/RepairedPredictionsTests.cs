@@ -41,7 +41,11 @@ public class RepairedPredictionsTests
         int[] rows = [4, 1, 2];
         var some = RepairedPredictions.AtLayer(model, repairs, Activations, unrepaired.Rows(rows), batchSize: 2, rows);
         for (int r = 0; r < repairs.Length; r++)
+        {
             Assert.Equal(rows.Select(row => whole[r].Labels[row]), some[r].Labels);
+            Assert.Equal(rows.Select(row => whole[r].Confidences[row]), some[r].Confidences);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => RepairedPredictions.AtLayer(model, repairs, Activations, unrepaired, batchSize: 0));
         Assert.Throws<ArgumentException>(() => RepairedPredictions.AtLayer(model, repairs, Activations, unrepaired, batchSize: 2, rows));
     }
 
