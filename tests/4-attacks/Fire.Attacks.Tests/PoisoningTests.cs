@@ -210,6 +210,7 @@ public sealed class PoisoningTests
     [InlineData(true)]
     public void WaNetRelabelsItsPoisonedCountEveryEpochAndRedrawsUnlessAskedForAFixedSet(bool redraw)
     {
+        using var scope = NewDisposeScope(); // keeps every tensor alive until the end (docs/platform.md)
         var shape = new ImageShape(1, 8, 8);
         var train = Fixtures.Dataset(1000, 4, shape);
         var attack = (WaNetAttack)AttackCatalog.Create("wanet", new AttackOptions { Shape = shape, RedrawEachEpoch = redraw ? null : false });

@@ -24,6 +24,9 @@ public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selectio
         var bd = Rows(indices, poisoned);
         var cross = Rows(indices, noise);
         if (bd.Length == 0 && cross.Length == 0 && rotation is null) return (images, labels);
+        // Every temporary stays in this scope until the end: one that nothing held was freed by its finalizer while
+        // libtorch still read it, when a caller had no scope of its own (docs/platform.md).
+        using var scope = NewDisposeScope();
         var x = images.clone();
         var y = labels.clone();
         if (bd.Length > 0)
@@ -43,7 +46,7 @@ public sealed class WaNetPoisoning(WaNetTrigger trigger, EpochSelection selectio
             using var generator = new Generator((ulong)(uint)Seeds.For(seed, Seeds.Rotation, Seeds.For(epoch, indices[0])));
             x = rotation.Apply(x, generator);
         }
-        return (x, y);
+        return (x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
 
     private static long[] Rows(int[] indices, IReadOnlySet<int> selected) =>
