@@ -3,10 +3,6 @@ namespace Fire.Guard;
 /// <summary>Runs an <see cref="ILayeredModel"/> over sets larger than one batch, bounding memory by the batch size.</summary>
 internal static class ModelRunner
 {
-    /// <summary>Predictions and their confidences from activations of <paramref name="layer"/> (the tail of the network).</summary>
-    public static Outputs PredictFrom(ILayeredModel model, FloatBatch activations, string layer, int batchSize) =>
-        Run(activations, batchSize, chunk => model.Tail(chunk, layer));
-
     /// <summary>Predictions and their confidences for whole images, with the layer edits of <paramref name="edits"/> (a fresh access per batch) when given.</summary>
     public static Outputs Predict(ILayeredModel model, FloatBatch images, int batchSize, Func<LayerAccess>? edits = null) =>
         Run(images, batchSize, chunk => model.Forward(chunk, edits?.Invoke()));
